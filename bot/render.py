@@ -1,0 +1,501 @@
+"""Turn library results into Discord message pages: pure functions, no client, no network.
+
+Every limit Discord enforces is a named constant below, and every budget is derived from them.
+Article text is untrusted: it is escaped *before* anything is measured or cut, so a cut never
+splits an escape, a bold marker or a neutralised mention, and counts match what Discord sees.
+
+Example::
+
+    page = render_answer(answer)            # the first page
+    await channel.send(**page.send_kwargs())
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+import regex
+
+from index.models import Answer, Article, IngestReport, Passage, Quote, SourceSummary
+
+__all__ = [
+    "AUTHOR_NAME_LIMIT",
+    "BUTTON_LABEL_LIMIT",
+    "CONTENT_LIMIT",
+    "EMBEDS_PER_MESSAGE",
+    "EMBED_DESCRIPTION_LIMIT",
+    "EMBED_TITLE_LIMIT",
+    "EMBED_TOTAL_LIMIT",
+    "FIELDS_PER_EMBED",
+    "FIELD_NAME_LIMIT",
+    "FIELD_VALUE_LIMIT",
+    "FOOTER_LIMIT",
+    "LINK_URL_LIMIT",
+    "NO_MENTIONS",
+    "QUOTES_PER_PAGE",
+    "Page",
+    "answer_pages",
+    "escape",
+    "render_answer",
+    "render_article",
+    "render_context",
+    "render_help",
+    "render_ingest",
+    "render_notice",
+    "render_sources",
+    "truncate",
+]
+
+# --------------------------------------------------------------------------- Discord's limits
+
+CONTENT_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_NAME_LIMIT = 256
+FIELDS_PER_EMBED = 25
+EMBEDS_PER_MESSAGE = 10
+EMBED_TOTAL_LIMIT = 6000  # title + description + fields + footer + author, all embeds together
+LINK_URL_LIMIT = 512  # link buttons
+EMBED_URL_LIMIT = 2048  # embed title links
+BUTTON_LABEL_LIMIT = 80
+
+# --------------------------------------------------------------------------- our budgets
+
+QUOTES_PER_PAGE = 5  # one Context button per quote: a full action row
+QUOTE_LIMIT = 900  # longest single quote before the page-wide budget shrinks it further
+QUESTION_LIMIT = 300  # how much of the question is echoed back
+CONTEXT_SIDE_LIMIT = 1500  # surrounding text each side of a quote in the context view
+ARTICLE_PAGE_LIMIT = EMBED_DESCRIPTION_LIMIT - 596  # passages per /article page, with slack
+SOURCES_PER_PAGE = 20
+ELLIPSIS = "…"
+COLOUR = discord.Colour.from_rgb(0x3B, 0x82, 0xF6)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+LANGUAGE_NAMES = {"en": "English", "hi": "Hindi", "id": "Indonesian", "und": "unknown language"}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One message's worth of output: content, embeds, and what its buttons refer to."""
+
+    content: str = ""
+    embeds: tuple[discord.Embed, ...] = ()
+    quotes: tuple[tuple[int, Quote], ...] = ()  # (number shown, quote) for Context buttons
+    links: tuple[tuple[str, str], ...] = ()  # (label, url) for link buttons
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``send``/``edit``; mentions are always disabled."""
+        return {
+            "content": self.content or None,
+            "embeds": list(self.embeds),
+            "allowed_mentions": NO_MENTIONS,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as Discord API JSON (without components; the view adds those)."""
+        return {
+            "content": self.content,
+            "embeds": [embed.to_dict() for embed in self.embeds],
+            "allowed_mentions": NO_MENTIONS.to_dict(),
+        }
+
+
+# --------------------------------------------------------------------------- escaping & cutting
+
+_INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
+_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-]|\d+\.)", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+_WORD = r"[\w\p{M}]"
+
+
+def escape(text: str) -> str:
+    """Make untrusted text render literally and mention nobody.
+
+    Markdown characters get a backslash (backslashes too, so an escape cannot be undone),
+    line-leading headings/lists/quotes are neutralised, and every ``@`` is followed by a
+    zero-width space so ``@everyone``, ``<@123>`` and ``<@&123>`` stay plain text.
+
+    Example: ``escape("@everyone **now**")`` gives ``"@\u200beveryone \\*\\*now\\*\\*"``.
+    """
+    text = _INLINE_MARKDOWN.sub(r"\\\1", text)
+    text = _LINE_START_MARKDOWN.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return text.replace("@", "@\u200b")
+
+
+def _plain(text: str | None) -> str:
+    """Neutralise mentions in fields where Discord renders no Markdown (author, footer)."""
+    return (text or "").replace("@", "@\u200b")
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _drop_dangling_escape(text: str) -> str:
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text[:-1] if trailing % 2 else text
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut already-escaped text to ``limit`` characters at a word boundary, ending in "…".
+
+    Never leaves half an escape sequence; falls back to a hard cut for one enormous word.
+
+    >>> truncate("one two three", 9)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:limit]
+    head = text[: limit - len(ELLIPSIS)]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space > len(head) // 2:
+        head = head[:space]
+    return _drop_dangling_escape(head).rstrip() + ELLIPSIS
+
+
+def _truncate_left(text: str, limit: int) -> str:
+    """Keep the *end* of already-escaped text, starting at a word boundary, led by "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:limit]
+    tail = text[len(text) - (limit - len(ELLIPSIS)) :]
+    space = tail.find(" ")
+    if 0 <= space < len(tail) // 2:
+        tail = tail[space + 1 :]
+    if tail.startswith("\u200b"):  # do not orphan a neutralised mention
+        tail = tail[1:]
+    return ELLIPSIS + tail.lstrip()
+
+
+def _term_pattern(terms: Iterable[str]) -> regex.Pattern[str] | None:
+    words = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternation = "|".join(regex.escape(word) for word in words)
+    return regex.compile(rf"(?<!{_WORD})(?:{alternation})(?!{_WORD})", regex.IGNORECASE)
+
+
+def _pieces(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
+    """Split raw text into (piece, is_match) runs; adjacent matches are merged."""
+    pattern = _term_pattern(terms)
+    if pattern is None:
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in pattern.finditer(text):
+        if match.start() > last:
+            pieces.append((text[last : match.start()], False))
+        if pieces and pieces[-1][1] and match.start() == last:
+            pieces[-1] = (pieces[-1][0] + match.group(), True)
+        else:
+            pieces.append((match.group(), True))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def highlight(text: str, terms: Iterable[str], limit: int) -> str:
+    """Escape ``text``, bold the matched ``terms``, and fit it in ``limit`` characters.
+
+    Each run is escaped on its own and bold runs are kept whole or dropped, so a cut can never
+    leave a ``**`` unbalanced.
+    """
+    out: list[str] = []
+    used = 0
+    for raw, bold in _pieces(text, terms):
+        escaped = escape(raw)
+        rendered = f"**{escaped}**" if bold else escaped
+        if used + len(rendered) <= limit:
+            out.append(rendered)
+            used += len(rendered)
+            continue
+        room = limit - used
+        if not bold and room > len(ELLIPSIS):
+            out.append(truncate(escaped, room))
+        elif room >= len(ELLIPSIS):
+            out.append(ELLIPSIS)
+        break
+    result = "".join(out)
+    if len(result) > limit:  # only reachable with a tiny limit
+        result = truncate(result.replace("**", ""), limit)
+    return result
+
+
+def _safe_url(url: str | None, limit: int) -> str | None:
+    if not url or len(url) > limit or not url.startswith(("https://", "http://")):
+        return None
+    if any(ch.isspace() for ch in url):
+        return None
+    return url
+
+
+def _best_url(quote: Quote, limit: int) -> str | None:
+    return _safe_url(quote.link, limit) or _safe_url(quote.url, limit)
+
+
+def language_name(code: str | None) -> str:
+    code = (code or "und").lower()
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _date(published: str | None) -> str:
+    return (published or "")[:10] or "date unknown"
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def _question(query: str) -> str:
+    return truncate(escape(_one_line(query)), QUESTION_LIMIT)
+
+
+def _group_by_article(numbered: Sequence[tuple[int, Quote]]) -> list[list[tuple[int, Quote]]]:
+    groups: dict[str, list[tuple[int, Quote]]] = {}
+    for number, quote in numbered:
+        groups.setdefault(quote.article_id, []).append((number, quote))
+    return list(groups.values())
+
+
+def _article_embed(group: Sequence[tuple[int, Quote]], quote_limit: int) -> discord.Embed:
+    first = group[0][1]
+    title = truncate(escape(_one_line(first.title or "Untitled article")), EMBED_TITLE_LIMIT)
+    lines = []
+    for number, quote in group:
+        prefix = f"> **[{number}]** "
+        body = highlight(_one_line(quote.text), quote.terms, max(quote_limit - len(prefix), 1))
+        lines.append(prefix + body)
+    description = truncate("\n\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    embed = discord.Embed(
+        title=title,
+        url=_best_url(first, EMBED_URL_LIMIT),
+        description=description,
+        colour=COLOUR,
+    )
+    outlet = truncate(_plain(_one_line(first.source or "unknown outlet")), AUTHOR_NAME_LIMIT)
+    embed.set_author(name=outlet)
+    footer = f"{language_name(first.lang)} · {_date(first.published)} · {first.article_id}"
+    embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
+    return embed
+
+
+def _total(embeds: Iterable[discord.Embed]) -> int:
+    return sum(len(embed) for embed in embeds)
+
+
+def _fit_embeds(groups: Sequence[Sequence[tuple[int, Quote]]]) -> tuple[discord.Embed, ...]:
+    """Render one embed per article, shrinking quotes until the message fits 6000 characters."""
+    quote_limit = QUOTE_LIMIT
+    while True:
+        embeds = tuple(_article_embed(group, quote_limit) for group in groups)
+        if _total(embeds) <= EMBED_TOTAL_LIMIT or quote_limit <= 40:
+            return embeds
+        quote_limit = int(quote_limit * 0.8)
+
+
+def _links(groups: Sequence[Sequence[tuple[int, Quote]]]) -> tuple[tuple[str, str], ...]:
+    links = []
+    for group in groups:
+        quote = group[0][1]
+        url = _best_url(quote, LINK_URL_LIMIT)
+        if url is None:
+            continue
+        name = _one_line(quote.source or quote.title or "source")
+        links.append((truncate(f"Open: {name}", BUTTON_LABEL_LIMIT), url))
+    return tuple(links[:5])
+
+
+def page_count(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> int:
+    """How many pages an answer spans (at least one, for the "no answer" page)."""
+    return max(1, -(-len(answer.quotes) // per_page))
+
+
+def render_answer(answer: Answer, *, page: int = 0, per_page: int = QUOTES_PER_PAGE) -> Page:
+    """One page of an answer: one embed per source article, quotes numbered across pages."""
+    question = _question(answer.query)
+    if answer.no_answer or not answer.quotes:
+        return Page(
+            content=(
+                f"I couldn't find anything in the stored articles that answers “{question}”. "
+                "Try other words, a different language, or `/sources` to see what is indexed."
+            )
+        )
+    pages = page_count(answer, per_page)
+    page = min(max(page, 0), pages - 1)
+    start = page * per_page
+    numbered = [
+        (start + offset + 1, quote)
+        for offset, quote in enumerate(answer.quotes[start : start + per_page])
+    ]
+    groups = _group_by_article(numbered)[:EMBEDS_PER_MESSAGE]
+    total = len(answer.quotes)
+    span = f"{start + 1}–{numbered[-1][0]}" if len(numbered) > 1 else f"{start + 1}"
+    content = f"**Results {span} of {total}** for “{question}”"
+    if pages > 1:
+        content += f" · page {page + 1}/{pages}"
+    return Page(
+        content=truncate(content, CONTENT_LIMIT),
+        embeds=_fit_embeds(groups),
+        quotes=tuple(numbered),
+        links=_links(groups),
+        extra={"page": page, "pages": pages},
+    )
+
+
+def answer_pages(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[Page]:
+    """Every page of an answer, rendered up front (cheap; lets the pager stay stateless)."""
+    return [render_answer(answer, page=i, per_page=per_page) for i in range(page_count(answer))]
+
+
+def render_context(passage: Passage, before: str, after: str, quote: Quote | None = None) -> Page:
+    """A quote inside its surrounding text, the quote itself block-quoted and bolded."""
+    terms = quote.terms if quote else ()
+    middle = highlight(_one_line(passage.text), terms, QUOTE_LIMIT * 2)
+    head = _truncate_left(escape(_one_line(before)), CONTEXT_SIDE_LIMIT)
+    tail = truncate(escape(_one_line(after)), CONTEXT_SIDE_LIMIT)
+    parts = [part for part in (head, f"> {middle}", tail) if part.strip()]
+    title = quote.title if quote and quote.title else f"Passage {passage.id}"
+    embed = discord.Embed(
+        title=truncate(escape(_one_line(title)), EMBED_TITLE_LIMIT),
+        url=_best_url(quote, EMBED_URL_LIMIT) if quote else None,
+        description=truncate("\n\n".join(parts), EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    if quote is not None:
+        embed.set_author(name=truncate(_plain(quote.source or "unknown outlet"), AUTHOR_NAME_LIMIT))
+    embed.set_footer(text=truncate(_plain(f"{passage.id} · {language_name(passage.lang)}"), 200))
+    return Page(embeds=(embed,))
+
+
+# --------------------------------------------------------------------------- sources & articles
+
+
+def render_sources(summaries: Sequence[SourceSummary]) -> list[Page]:
+    """``/sources``: outlets with article counts per language, newest first, paged."""
+    if not summaries:
+        return [Page(content="No articles are stored yet. An admin can add some with `/ingest`.")]
+    chunks = [
+        summaries[i : i + SOURCES_PER_PAGE] for i in range(0, len(summaries), SOURCES_PER_PAGE)
+    ]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        lines = [
+            f"**{truncate(escape(_one_line(s.source)), 120)}** · {language_name(s.lang)} · "
+            f"{s.articles} article{'s' if s.articles != 1 else ''} · newest {_date(s.newest)}"
+            for s in chunk
+        ]
+        embed = discord.Embed(
+            title="Sources",
+            description=truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+            colour=COLOUR,
+        )
+        embed.set_footer(text=f"Page {index + 1}/{len(chunks)} · {len(summaries)} outlets")
+        pages.append(Page(embeds=(embed,), extra={"page": index, "pages": len(chunks)}))
+    return pages
+
+
+def _passage_chunks(passages: Sequence[Passage]) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for passage in passages:
+        line = truncate(f"`{passage.position}` {escape(_one_line(passage.text))}", 1500)
+        if chunks[-1] and used + len(line) + 2 > ARTICLE_PAGE_LIMIT:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(line)
+        used += len(line) + 2
+    return chunks
+
+
+def render_article(article: Article, passages: Sequence[Passage]) -> list[Page]:
+    """``/article``: an article's passages in order, split over as many pages as needed."""
+    chunks = _passage_chunks(passages) if passages else [["*(no passages)*"]]
+    title = truncate(escape(_one_line(article.title or "Untitled article")), EMBED_TITLE_LIMIT)
+    url = _safe_url(article.url, EMBED_URL_LIMIT)
+    pages = []
+    for index, lines in enumerate(chunks):
+        embed = discord.Embed(
+            title=title,
+            url=url,
+            description=truncate("\n\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+            colour=COLOUR,
+        )
+        embed.set_author(
+            name=truncate(_plain(_one_line(article.source or "unknown outlet")), AUTHOR_NAME_LIMIT)
+        )
+        footer = (
+            f"{article.id} · {language_name(article.lang)} · {_date(article.published)} · "
+            f"page {index + 1}/{len(chunks)}"
+        )
+        embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
+        pages.append(Page(embeds=(embed,), extra={"page": index, "pages": len(chunks)}))
+    return pages
+
+
+# --------------------------------------------------------------------------- admin & help
+
+
+def render_ingest(report: IngestReport, what: str) -> Page:
+    """What an ``/ingest`` did, item by item, failures with their reasons."""
+    counts = (
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"skipped {len(report.skipped)}, failed {len(report.failed)}"
+    )
+    verdict = "Ingested" if report.ok else "Ingest finished with problems for"
+    lines = [f"{verdict} {escape(_one_line(what))}: {counts}."]
+    if report.added:
+        shown = ", ".join(f"`{escape(a)}`" for a in report.added[:10])
+        more = f" and {len(report.added) - 10} more" if len(report.added) > 10 else ""
+        lines.append(f"New article ids: {shown}{more}")
+    for failure in report.failed[:10]:
+        lines.append(f"• {escape(_one_line(failure.origin))}: {escape(_one_line(failure.reason))}")
+    if len(report.failed) > 10:
+        lines.append(f"… and {len(report.failed) - 10} more failures")
+    return Page(content=truncate("\n".join(lines), CONTENT_LIMIT))
+
+
+HELP_TEXT = (
+    ("/ask question [source] [language] [private]", "Answer a question with quoted passages."),
+    ("@storybot question", "Mention me with a question for the same answer as /ask."),
+    ("/sources", "List the outlets and languages in the archive."),
+    ("/article id", "Read one stored article passage by passage (only you see it)."),
+    ("/ingest [file] [url]", "Add an article (needs Manage Server)."),
+    ("/help", "This message."),
+)
+
+
+def render_help() -> Page:
+    """``/help``: every command in one embed."""
+    embed = discord.Embed(
+        title="storybot",
+        description=(
+            "I answer questions about stored news stories by quoting the passages that answer "
+            "them, each linked to its source. Buttons under an answer show more results or a "
+            "quote in its context."
+        ),
+        colour=COLOUR,
+    )
+    for name, text in HELP_TEXT[:FIELDS_PER_EMBED]:
+        embed.add_field(name=name, value=text, inline=False)
+    return Page(embeds=(embed,))
+
+
+def render_notice(text: str, *, markdown: bool = False) -> Page:
+    """A short message (errors, refusals), cut to fit.
+
+    Plain ``text`` is escaped; with ``markdown=True`` it is our own Markdown (any untrusted
+    part already passed through :func:`escape`) and only mentions are neutralised.
+    """
+    body = _plain(text) if markdown else escape(text)
+    return Page(content=truncate(body, CONTENT_LIMIT))

@@ -1,0 +1,189 @@
+"""Bot settings read from the environment (and a ``.env`` file), validated in one place.
+
+Every problem is reported at once, each naming its variable. The Discord token is wrapped
+in :class:`Secret`, whose ``repr`` and ``str`` never show it, so it cannot leak through a
+log line or a traceback that prints the settings.
+
+Example::
+
+    settings = load_settings()
+    settings.data_dir, settings.engine
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ENGINES", "Secret", "Settings", "SettingsError", "load_settings"]
+
+ENGINES = ("tantivy", "rank-bm25")
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
+# Discord's own attachment ceiling for bots without boosts; larger values make no sense.
+UPLOAD_CEILING_BYTES = 25 * 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """One or more settings are missing or malformed; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid settings:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class Secret:
+    """A string that never shows itself in ``repr``, ``str`` or f-strings."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value; call only where it is handed to Discord."""
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the Discord front end needs to start."""
+
+    token: Secret = field(default_factory=lambda: Secret(""))
+    data_dir: Path = Path("./data")
+    engine: str = "tantivy"
+    dev_guild: int | None = None
+    owner_ids: frozenset[int] = frozenset()
+    ask_cooldown: float = 10.0
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    log_level: str = "INFO"
+
+    def require_token(self) -> str:
+        """The token, or a :class:`SettingsError` explaining how to provide one."""
+        if not self.token:
+            raise SettingsError(
+                ["DISCORD_TOKEN is not set: copy .env.example to .env and paste the bot token"]
+            )
+        return self.token.reveal()
+
+
+def _snowflake(name: str, raw: str, problems: list[str]) -> int | None:
+    raw = raw.strip()
+    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+        problems.append(f"{name} must be a Discord id (15-21 digits), got {raw!r}")
+        return None
+    return int(raw)
+
+
+def _number(name: str, raw: str, problems: list[str], *, minimum: float) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(f"{name} must be a number, got {raw!r}")
+        return None
+    if not value >= minimum or value != value or value == float("inf"):
+        problems.append(f"{name} must be a finite number >= {minimum:g}, got {raw!r}")
+        return None
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, dotenv: str | Path | None = ".env"
+) -> Settings:
+    """Read and validate settings from ``environ`` (default: ``os.environ`` plus ``.env``).
+
+    Parameters
+    ----------
+    environ:
+        Variables to read; when None, ``.env`` is loaded (without overriding variables that
+        are already set) and ``os.environ`` is used.
+    dotenv:
+        Path of the ``.env`` file, or None to skip it. Ignored when ``environ`` is given.
+
+    Raises
+    ------
+    SettingsError
+        Listing every malformed variable. A missing token is not an error here
+        (the offline harness needs none); :meth:`Settings.require_token` checks it.
+    """
+    if environ is None:
+        if dotenv is not None and Path(dotenv).is_file():
+            from dotenv import load_dotenv
+
+            load_dotenv(dotenv, override=False)
+        environ = os.environ
+    problems: list[str] = []
+    values: dict[str, object] = {}
+
+    values["token"] = Secret(environ.get("DISCORD_TOKEN", "").strip())
+    if data_dir := environ.get("STORYBOT_DATA_DIR", "").strip():
+        values["data_dir"] = Path(data_dir).expanduser()
+
+    engine = environ.get("STORYBOT_ENGINE", "tantivy").strip().lower() or "tantivy"
+    if engine not in ENGINES:
+        problems.append(f"STORYBOT_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
+    values["engine"] = engine
+
+    if guild := environ.get("STORYBOT_DEV_GUILD", "").strip():
+        values["dev_guild"] = _snowflake("STORYBOT_DEV_GUILD", guild, problems)
+
+    owners = [part for part in environ.get("STORYBOT_OWNER_IDS", "").split(",") if part.strip()]
+    owner_ids = (_snowflake("STORYBOT_OWNER_IDS", part, problems) for part in owners)
+    values["owner_ids"] = frozenset(owner for owner in owner_ids if owner is not None)
+
+    if cooldown := environ.get("STORYBOT_ASK_COOLDOWN", "").strip():
+        values["ask_cooldown"] = _number("STORYBOT_ASK_COOLDOWN", cooldown, problems, minimum=0)
+
+    if upload := environ.get("STORYBOT_MAX_UPLOAD_BYTES", "").strip():
+        size = _number("STORYBOT_MAX_UPLOAD_BYTES", upload, problems, minimum=1)
+        if size is not None and size > UPLOAD_CEILING_BYTES:
+            problems.append(
+                f"STORYBOT_MAX_UPLOAD_BYTES must be at most {UPLOAD_CEILING_BYTES} "
+                f"(Discord's attachment limit), got {upload!r}"
+            )
+        elif size is not None:
+            values["max_upload_bytes"] = int(size)
+
+    level = environ.get("STORYBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        problems.append(f"STORYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    values["log_level"] = level
+
+    if problems:
+        raise SettingsError(problems)
+    clean = {key: value for key, value in values.items() if value is not None}
+    return Settings(**clean)  # type: ignore[arg-type]
+
+
+class TokenFilter(logging.Filter):
+    """Replaces the token anywhere in a log record's message or arguments."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._token:
+            return True
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "[token]")
+            record.args = None
+        return True

@@ -1,0 +1,71 @@
+"""What every BM25 engine offers: add, delete, commit, search over pre-analysed tokens.
+
+Engines never analyse text; they get the terms and keys the analyser made, so both engines (and
+index time and query time) see exactly the same tokens. A document is one passage, named by its
+article id and position; a search can be limited to one language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["B", "K1", "Doc", "Engine", "Hit", "Query"]
+
+# BM25 parameters shared by both engines (tantivy's own, which it does not let us change).
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    article_id: str
+    position: int
+    lang: str
+    terms: Sequence[str]
+    keys: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Weighted terms and keys; ``lang`` limits the search to passages of one language."""
+
+    terms: dict[str, float]
+    keys: dict[str, float]
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    position: int
+    score: float
+
+
+class Engine(Protocol):
+    name: str
+
+    def add(self, docs: Iterable[Doc]) -> int:
+        """Queue passages for the next commit; returns how many."""
+
+    def delete_articles(self, article_ids: Iterable[str]) -> None:
+        """Queue the removal of every passage of these articles."""
+
+    def commit(self) -> None:
+        """Make queued changes durable and visible to searches."""
+
+    def clear(self) -> None:
+        """Remove everything (committed at once)."""
+
+    def search(self, query: Query, k: int) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first."""
+
+    def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
+        """How many passages (of ``lang``) hold ``token`` in ``field`` ("terms" or "keys")."""
+
+    def num_docs(self, lang: str | None = None) -> int:
+        """How many passages (of ``lang``) the engine holds."""
+
+    def close(self) -> None:
+        """Release files and memory."""

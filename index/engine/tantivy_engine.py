@@ -1,0 +1,171 @@
+"""The default engine: a tantivy index on disk, next to the SQLite file.
+
+Terms and keys arrive pre-analysed, joined by spaces, and tantivy's ``whitespace`` tokenizer
+splits them again, so tantivy never changes a token. Article ids (``a`` + 11 hex digits) are kept
+as a u64 fast field, so hits are resolved to (article, position) without reading stored documents.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+from index.engine.base import Doc, Hit, Query
+
+__all__ = ["TantivyEngine"]
+
+_WRITER_HEAP = 128_000_000
+_FIELDS = ("terms", "keys")
+
+
+def _article_number(article_id: str) -> int:
+    return int(article_id[1:], 16)
+
+
+def _article_id(number: int) -> str:
+    return f"a{number:011x}"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("article", indexed=True, fast=True)
+    builder.add_unsigned_field("position", fast=True)
+    builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    for name in _FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    return builder.build()
+
+
+class TantivyEngine:
+    """BM25 over an on-disk tantivy index at ``path`` (created when missing)."""
+
+    name = "tantivy"
+
+    def __init__(self, path: Path | str | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._schema = _schema()
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+        else:
+            self._index = tantivy.Index(self._schema)
+        self._writer: tantivy.IndexWriter | None = None
+
+    @staticmethod
+    def is_readable(path: Path) -> bool:
+        """Whether an index at ``path`` opens with this schema (a crash may leave it unusable)."""
+        try:
+            index = tantivy.Index(_schema(), path=str(path), reuse=True)
+            index.searcher().num_docs  # noqa: B018 - touching it reads the meta file
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _w(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self._index.writer(_WRITER_HEAP, 1)
+        return self._writer
+
+    def add(self, docs: Iterable[Doc]) -> int:
+        writer = self._w()
+        count = 0
+        for doc in docs:
+            document = tantivy.Document()
+            document.add_unsigned("article", _article_number(doc.article_id))
+            document.add_unsigned("position", doc.position)
+            document.add_text("lang", doc.lang)
+            document.add_text("terms", " ".join(doc.terms))
+            document.add_text("keys", " ".join(doc.keys))
+            writer.add_document(document)
+            count += 1
+        return count
+
+    def delete_articles(self, article_ids: Iterable[str]) -> None:
+        writer = self._w()
+        for article_id in article_ids:
+            # by query: the by-term call takes a Python int as i64 and matches no u64 term
+            writer.delete_documents_by_query(
+                tantivy.Query.term_query(self._schema, "article", _article_number(article_id))
+            )
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self._index.reload()
+
+    def clear(self) -> None:
+        writer = self._w()
+        writer.delete_all_documents()
+        self.commit()
+
+    def _query(self, query: Query) -> tantivy.Query:
+        schema = self._schema
+        clauses = []
+        for field, weights in (("terms", query.terms), ("keys", query.keys)):
+            for token, weight in weights.items():
+                if weight <= 0:
+                    continue
+                clause = tantivy.Query.term_query(schema, field, token)
+                if weight != 1.0:
+                    clause = tantivy.Query.boost_query(clause, weight)
+                clauses.append((tantivy.Occur.Should, clause))
+        if not clauses:
+            return tantivy.Query.empty_query()
+        matched = tantivy.Query.boolean_query(clauses)
+        if query.lang is None:
+            return matched
+        only_lang = tantivy.Query.const_score_query(
+            tantivy.Query.term_query(schema, "lang", query.lang), 0.0
+        )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, matched), (tantivy.Occur.Must, only_lang)]
+        )
+
+    def search(self, query: Query, k: int) -> list[Hit]:
+        searcher = self._index.searcher()
+        result = searcher.search(self._query(query), limit=k, count=False)
+        if k <= 0:
+            return []
+        if not result.hits:
+            return []
+        addresses = [address for _score, address in result.hits]
+        articles = searcher.fast_field_values("article", addresses)
+        positions = searcher.fast_field_values("position", addresses)
+        return [
+            Hit(_article_id(int(article)), int(position), float(score))
+            for (score, _addr), article, position in zip(
+                result.hits, articles, positions, strict=True
+            )
+        ]
+
+    def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
+        searcher = self._index.searcher()
+        if lang is None:
+            return int(searcher.doc_freq(field, token))
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field, token)),
+            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "lang", lang)),
+        ])
+        return int(searcher.search(query, limit=1, count=True).count or 0)
+
+    def num_docs(self, lang: str | None = None) -> int:
+        searcher = self._index.searcher()
+        if lang is None:
+            return int(searcher.num_docs)
+        query = tantivy.Query.term_query(self._schema, "lang", lang)
+        return int(searcher.search(query, limit=1, count=True).count or 0)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+
+    @staticmethod
+    def destroy(path: Path) -> None:
+        """Delete an index folder (before a rebuild from the store)."""
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,146 @@
+"""The plain data that flows one way through storybot: articles in, passages, hits, an answer out.
+
+Nothing here touches the disk or the network; every other module passes these around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Answer",
+    "Article",
+    "ArticleDraft",
+    "IngestFailure",
+    "IngestReport",
+    "Passage",
+    "Quote",
+    "SourceSummary",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as read from a file, line or URL, before cleaning and storing."""
+
+    text: str
+    origin: str  # where it came from, for error messages: "a.jsonl:12", "https://…", "x.txt"
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    lang: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article: the cleaned text passages point into, and where it came from."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    lang: str
+    published: str | None
+    original_text: str
+    clean_text: str
+    content_hash: str
+    passage_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A few whole sentences of an article; ``start``/``end`` index ``Article.clean_text``."""
+
+    id: str  # "<article id>:<position>"
+    article_id: str
+    position: int
+    text: str
+    start: int
+    end: int
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One verbatim passage in an answer, with everything needed to cite it."""
+
+    passage_id: str
+    article_id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    link: str | None  # text-fragment deep link when the article has a URL
+    lang: str
+    published: str | None
+    text: str
+    score: float
+    terms: tuple[str, ...] = ()  # surface words of the passage that matched the question
+
+    def to_json(self) -> dict[str, object]:
+        """The ``ask --json`` shape of one result."""
+        return {
+            "passage_id": self.passage_id,
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "link": self.link,
+            "lang": self.lang,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a question gets back: quotes best first, or ``no_answer`` said plainly."""
+
+    query: str
+    quotes: tuple[Quote, ...]
+    no_answer: bool
+    query_lang: str = "und"
+    speaker: str | None = None  # X in "what did X say?", when the question asks for statements
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "no_answer": self.no_answer,
+            "results": [q.to_json() for q in self.quotes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """One row of ``sources``: how many articles an outlet has in a language."""
+
+    source: str
+    lang: str
+    articles: int
+    newest: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    origin: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did, item by item."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def merge(self, other: IngestReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.skipped += other.skipped
+        self.failed += other.failed
