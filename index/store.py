@@ -112,7 +112,7 @@ class Store:
     async def open(cls, path: Path | str) -> Store:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+        db = await aiosqlite.connect(path, isolation_level=None)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
@@ -248,6 +248,7 @@ class Store:
 
     async def mark_indexed(self, versions: Iterable[tuple[str, int]], gone: Iterable[str]) -> None:
         """Record, after the index committed, which article versions it now holds."""
+        await self._db.execute("BEGIN")
         await self._db.executemany(
             "INSERT INTO index_state (article_id, version) VALUES (?, ?)"
             " ON CONFLICT(article_id) DO UPDATE SET version=excluded.version",

@@ -97,7 +97,7 @@ class Analyzer:
             return norm.lstrip("0") or "0", None
         stemmer = stemmer_for(lang)
         term = stemmer.stemWord(norm) if stemmer is not None else norm
-        return term or norm, _phonetic_key(norm)
+        return term or norm, _phonetic_key(surface.casefold())
 
     def analyze(self, text: str) -> Analyzed:
         """Terms and keys of ``text``, in order (keys skip words that have none)."""

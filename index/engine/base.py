@@ -25,15 +25,17 @@ class Doc:
     lang: str
     terms: Sequence[str]
     keys: Sequence[str]
+    source: str = ""  # outlet name, lowercased, for the /ask source filter
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Weighted terms and keys; ``lang`` limits the search to passages of one language."""
+    """Weighted terms and keys; ``lang`` and ``source`` limit the search."""
 
     terms: dict[str, float]
     keys: dict[str, float]
     lang: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

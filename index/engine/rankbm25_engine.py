@@ -42,6 +42,7 @@ class _Model:
     def __init__(self, docs: list[Doc]) -> None:
         self.docs = docs
         self.langs = np.array([d.lang for d in docs])
+        self.sources = np.array([d.source.lower() for d in docs])
         self.bm25: dict[str, BM25Okapi | None] = {}
         self.df: dict[str, Counter[str]] = {}
         for field in _FIELDS:
@@ -113,6 +114,8 @@ class RankBM25Engine:
         scores = model.scores(query)
         if query.lang is not None:
             scores = np.where(model.langs == query.lang, scores, 0.0)
+        if query.source is not None:
+            scores = np.where(model.sources == query.source.lower(), scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:k]
         return [
             Hit(model.docs[i].article_id, model.docs[i].position, float(scores[i]))

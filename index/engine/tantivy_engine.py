@@ -34,6 +34,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("article", indexed=True, fast=True)
     builder.add_unsigned_field("position", fast=True)
     builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("source", tokenizer_name="raw", index_option="basic")
     for name in _FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
@@ -77,6 +78,7 @@ class TantivyEngine:
             document.add_unsigned("article", _article_number(doc.article_id))
             document.add_unsigned("position", doc.position)
             document.add_text("lang", doc.lang)
+            document.add_text("source", doc.source.lower())
             document.add_text("terms", " ".join(doc.terms))
             document.add_text("keys", " ".join(doc.keys))
             writer.add_document(document)
@@ -117,14 +119,16 @@ class TantivyEngine:
         if not clauses:
             return tantivy.Query.empty_query()
         matched = tantivy.Query.boolean_query(clauses)
-        if query.lang is None:
+        filters = [("lang", query.lang), ("source", query.source.lower() if query.source else None)]
+        must = [
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(schema, field, value), 0.0))
+            for field, value in filters
+            if value is not None
+        ]
+        if not must:
             return matched
-        only_lang = tantivy.Query.const_score_query(
-            tantivy.Query.term_query(schema, "lang", query.lang), 0.0
-        )
-        return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, matched), (tantivy.Occur.Must, only_lang)]
-        )
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, matched), *must])
 
     def search(self, query: Query, k: int) -> list[Hit]:
         searcher = self._index.searcher()

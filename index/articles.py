@@ -1,0 +1,46 @@
+"""An article draft → an article ready to store: cleaned, its language known, split into passages."""
+
+from __future__ import annotations
+
+from index.analysis.lang import detect_language, dominant_script, normalize_lang
+from index.clean import clean_article
+from index.errors import BadInput
+from index.models import ArticleDraft
+from index.passages import split_passages
+from index.store import StoredArticle
+
+__all__ = ["prepare_article", "prepare_passage"]
+
+
+def prepare_article(draft: ArticleDraft) -> StoredArticle:
+    """Clean, identify the language, split into passages; ``BadInput`` when nothing is left."""
+    cleaned = clean_article(draft.text, draft.title)
+    if not cleaned.text.strip():
+        raise BadInput(draft.origin, "no article text left after removing page boilerplate")
+    lang = normalize_lang(draft.lang) or detect_language(cleaned.text)
+    script = dominant_script(cleaned.text)
+    passages = []
+    for start, end in split_passages(cleaned.text):
+        chunk = cleaned.text[start:end]
+        # A passage in another script than its article (a quote in English inside a Hindi
+        # story) is analysed as its own language.
+        own = lang if dominant_script(chunk) in (script, None) else detect_language(chunk)
+        passages.append((start, end, own))
+    return StoredArticle(
+        title=cleaned.title, source=draft.source, url=draft.url, lang=lang,
+        published=draft.published, original_text=draft.text, clean_text=cleaned.text,
+        passages=passages,
+    )
+
+
+def prepare_passage(draft: ArticleDraft) -> StoredArticle:
+    """A text kept whole as one passage (evaluation sets give passages ready-made)."""
+    text = draft.text.strip()
+    if not text:
+        raise BadInput(draft.origin, "empty passage")
+    lang = normalize_lang(draft.lang) or detect_language(text)
+    return StoredArticle(
+        title=draft.title, source=draft.source, url=draft.url, lang=lang,
+        published=draft.published, original_text=draft.text, clean_text=text,
+        passages=[(0, len(text), lang)],
+    )

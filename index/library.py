@@ -1,0 +1,368 @@
+"""The library's front door: open a data directory, ingest, ask, browse, reindex.
+
+``Library`` ties the store (SQLite, the source of truth) to the derived search index and keeps
+them in step: every write lands in SQLite first, one transaction per article, and the index
+catches up from the store's ledger. After a crash at any point, ``open`` finds what the index
+lacks and adds it, so nothing needs repairing by hand. Heavy work (cleaning, analysis, search)
+runs in worker threads; the event loop only awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Iterable, Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from index.analysis.analyzers import analyzer_for
+from index.answer import Plan, Ranking, assemble, plan_searches
+from index.articles import prepare_article, prepare_passage
+from index.engine import Doc, Engine, Hit, TantivyEngine, make_engine
+from index.errors import BadInput, NotFound
+from index.ingest import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
+from index.models import (
+    Answer,
+    Article,
+    ArticleDraft,
+    IngestFailure,
+    IngestReport,
+    Passage,
+    SourceSummary,
+)
+from index.query import parse_question
+from index.store import Store, StoredArticle
+
+__all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "storybot.sqlite3"
+INDEX_DIR = "index"
+_SYNC_BATCH = 2000  # articles per index commit while catching up
+
+
+def sample_corpus() -> Path:
+    """The folder of the bundled sample articles (two seed articles, Hindi and Indonesian)."""
+    return Path(str(files("index").joinpath("sample")))
+
+
+class Library:
+    """A corpus on disk: ``await Library.open(data_dir)``, then ``ask``, ``ingest_*``, …"""
+
+    def __init__(self, store: Store, engine: Engine, data_dir: Path, ranking: Ranking) -> None:
+        self.store = store
+        self.engine = engine
+        self.data_dir = data_dir
+        self.ranking = ranking
+        self.max_bytes = DEFAULT_MAX_BYTES
+        self._write_lock = asyncio.Lock()
+        self._engine_lock = threading.Lock()  # rank-bm25 is not safe to read while it rebuilds
+        self._langs: list[str] = []
+
+    @classmethod
+    async def open(
+        cls,
+        data_dir: Path | str,
+        *,
+        engine: str = "tantivy",
+        sample: bool = True,
+        ranking: Ranking | None = None,
+    ) -> Library:
+        """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
+
+        With ``sample`` an empty corpus first gets the bundled sample articles, so a new
+        installation can answer at once.
+        """
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        store = await Store.open(data_dir / DB_NAME)
+        index_path = data_dir / INDEX_DIR
+        try:
+            if engine == "tantivy" and index_path.exists() and not TantivyEngine.is_readable(
+                index_path
+            ):
+                log.warning("search index at %s is unreadable; rebuilding it", index_path)
+                TantivyEngine.destroy(index_path)
+                await store.reset_index_state()
+            built = make_engine(engine, index_path)
+            if engine != "tantivy" or not any(index_path.iterdir()):
+                await store.reset_index_state()  # an in-memory or new index holds nothing yet
+        except BaseException:
+            await store.close()
+            raise
+        library = cls(store, built, data_dir, ranking or Ranking())
+        try:
+            if sample and await store.count_articles() == 0:
+                await library.ingest_paths([sample_corpus()])
+            await library.sync()
+        except BaseException:
+            await library.close()
+            raise
+        return library
+
+    async def close(self) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(self.engine.close)
+            await self.store.close()
+
+    async def __aenter__(self) -> Library:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- keeping the index in step -----------------------------------------------------------
+
+    async def sync(self) -> int:
+        """Bring the search index up to date with the store; returns how many articles changed."""
+        async with self._write_lock:
+            return await self._sync()
+
+    async def _sync(self) -> int:
+        stale, gone = await self.store.index_backlog()
+        changed = 0
+        if gone:
+            await asyncio.to_thread(self._engine_write, gone, [])
+            await self.store.mark_indexed([], gone)
+        for i in range(0, len(stale), _SYNC_BATCH):
+            batch = stale[i : i + _SYNC_BATCH]
+            ids = [article_id for article_id, _version in batch]
+            sources = {a.id: a.source or "" for a in (await self.store.articles(ids)).values()}
+            passages: list[Passage] = []
+            async for chunk in self.store.iter_passages(ids):
+                passages.extend(chunk)
+            await asyncio.to_thread(self._engine_write, ids, _docs(passages, sources))
+            await self.store.mark_indexed(batch, [])
+            changed += len(batch)
+        self._langs = await self.store.languages()
+        return changed
+
+    def _engine_write(self, delete_ids: Sequence[str], docs: Iterable[Doc]) -> None:
+        with self._engine_lock:
+            self.engine.delete_articles(delete_ids)
+            self.engine.add(docs)
+            self.engine.commit()
+
+    async def reindex(self) -> int:
+        """Rebuild the search index from scratch from the store; returns passages indexed."""
+        async with self._write_lock:
+            await asyncio.to_thread(self._engine_clear)
+            await self.store.reset_index_state()
+            await self._sync()
+            return await asyncio.to_thread(self.engine.num_docs)
+
+    def _engine_clear(self) -> None:
+        with self._engine_lock:
+            self.engine.clear()
+
+    # --- ingesting ---------------------------------------------------------------------------
+
+    async def ingest_paths(self, paths: Sequence[Path | str], *, progress: bool = False) -> IngestReport:
+        """Ingest files and folders; every item lands or is reported, whatever the others do."""
+        report = IngestReport()
+        bar = _progress_bar(progress)
+        try:
+            for item in iter_files([Path(p) for p in paths]):
+                if isinstance(item, IngestFailure):
+                    await self._fail(report, item)
+                    continue
+                async for draft in self._read(item):
+                    await self._ingest_one(draft, report)
+                    bar.update(1)
+        finally:
+            bar.close()
+            await self.sync()
+        return report
+
+    async def _read(self, path: Path) -> AsyncIterator[ArticleDraft | IngestFailure]:
+        """Read a file off the event loop, a few hundred articles at a time."""
+        reader = read_path(path, max_bytes=self.max_bytes)
+        while True:
+            chunk = await asyncio.to_thread(_take, reader, 256)
+            if not chunk:
+                return
+            for item in chunk:
+                yield item
+
+    async def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
+        """Ingest an uploaded file's bytes (``.txt``, ``.md``, ``.html``, ``.jsonl``)."""
+        report = IngestReport()
+        items = await asyncio.to_thread(
+            lambda: list(read_bytes(filename, data, max_bytes=self.max_bytes))
+        )
+        for item in items:
+            await self._ingest_one(item, report)
+        await self.sync()
+        return report
+
+    async def ingest_url(self, url: str) -> IngestReport:
+        """Fetch a page (public http(s) addresses only, size and time capped) and ingest it."""
+        from index.errors import FetchRefused
+        from index.fetch import fetch_url
+
+        report = IngestReport()
+        try:
+            fetched = await fetch_url(url, max_bytes=self.max_bytes)
+        except FetchRefused as exc:
+            await self._fail(report, IngestFailure(url, exc.reason))
+            return report
+        is_html = "html" in (fetched.content_type or "") or not fetched.content_type
+        name = "page.html" if is_html else "page.txt"
+        items = await asyncio.to_thread(
+            lambda: list(read_bytes(name, fetched.data, origin=url, max_bytes=self.max_bytes,
+                                    meta={"url": fetched.final_url}))
+        )
+        for item in items:
+            await self._ingest_one(item, report)
+        await self.sync()
+        return report
+
+    async def ingest_drafts(
+        self, drafts: Iterable[ArticleDraft], *, whole_passages: bool = False
+    ) -> tuple[IngestReport, dict[str, str]]:
+        """Ingest ready drafts; with ``whole_passages`` each text is one passage, uncleaned.
+
+        Returns the report and, per draft origin, the id of the article it became.
+        """
+        report = IngestReport()
+        ids: dict[str, str] = {}
+        for draft in drafts:
+            article_id = await self._ingest_one(draft, report, whole=whole_passages)
+            if article_id is not None:
+                ids[draft.origin] = article_id
+        await self.sync()
+        return report, ids
+
+    async def _ingest_one(
+        self, item: ArticleDraft | IngestFailure, report: IngestReport, *, whole: bool = False
+    ) -> str | None:
+        if isinstance(item, IngestFailure):
+            await self._fail(report, item)
+            return None
+        prepare = prepare_passage if whole else prepare_article
+        try:
+            stored: StoredArticle = await asyncio.to_thread(prepare, item)
+        except BadInput as exc:
+            await self._fail(report, IngestFailure(exc.origin, exc.reason))
+            return None
+        async with self._write_lock:
+            action, article_id = await self.store.upsert(stored, item.origin)
+        getattr(report, action).append(article_id)
+        return article_id
+
+    async def _fail(self, report: IngestReport, failure: IngestFailure) -> None:
+        report.failed.append(failure)
+        log.warning("not ingested: %s: %s", failure.origin, failure.reason)
+        await self.store.log_failure(failure.origin, failure.reason)
+
+    # --- asking ------------------------------------------------------------------------------
+
+    async def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        source: str | None = None,
+        lang: str | None = None,
+        depth: int | None = None,
+        ranking: Ranking | None = None,
+    ) -> Answer:
+        """Answer ``question`` with up to ``k`` verbatim quotes, best first.
+
+        Raises ``BadQuestion`` for an empty or over-long question. ``lang`` limits the articles
+        searched to one language, ``source`` to one outlet.
+        """
+        ranking = ranking or self.ranking
+        parsed = parse_question(question)
+        langs = [lang] if lang else self._langs
+        plans = plan_searches(parsed, langs, ranking, source)
+        if not plans:
+            return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
+        hits = await asyncio.to_thread(self._search, plans, depth or max(3 * k, 30))
+        wanted = list(dict.fromkeys((h.article_id, h.position) for hs in hits.values() for h in hs))
+        passages = await self.store.passages_by_key(wanted)
+        articles = await self.store.articles(a for a, _p in wanted)
+        return await asyncio.to_thread(
+            assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq,
+            self.engine.num_docs(), ranking, k,
+        )
+
+    def _search(self, plans: Sequence[Plan], depth: int) -> dict[str, list[Hit]]:
+        with self._engine_lock:
+            return {plan.lang: self.engine.search(plan.query, depth) for plan in plans}
+
+    # --- browsing ----------------------------------------------------------------------------
+
+    async def sources(self) -> list[SourceSummary]:
+        return await self.store.sources()
+
+    async def source_names(self, prefix: str = "", limit: int = 25) -> list[str]:
+        return await self.store.source_names(prefix, limit)
+
+    async def languages(self) -> list[str]:
+        return list(self._langs)
+
+    async def find_articles(self, prefix: str = "", limit: int = 25) -> list[Article]:
+        return await self.store.find_articles(prefix, limit)
+
+    async def article(self, article_id: str) -> Article:
+        found = await self.store.article(article_id)
+        if found is None:
+            raise NotFound("article", article_id)
+        return found
+
+    async def passages(self, article_id: str) -> list[Passage]:
+        await self.article(article_id)
+        return await self.store.passages(article_id)
+
+    async def context(self, passage_id: str) -> tuple[Passage, str, str]:
+        """A passage with the passage before and after it (empty at the article's edges)."""
+        article_id, _, position = passage_id.partition(":")
+        if not position.isdigit():
+            raise NotFound("passage", passage_id)
+        pos = int(position)
+        found = await self.store.passages_by_key(
+            [(article_id, pos - 1), (article_id, pos), (article_id, pos + 1)]
+        )
+        passage = found.get((article_id, pos))
+        if passage is None:
+            raise NotFound("passage", passage_id)
+        before = found.get((article_id, pos - 1))
+        after = found.get((article_id, pos + 1))
+        return passage, before.text if before else "", after.text if after else ""
+
+
+def _docs(passages: Iterable[Passage], sources: dict[str, str]) -> Iterable[Doc]:
+    for passage in passages:
+        analysed = analyzer_for(passage.lang).analyze(passage.text)
+        yield Doc(
+            article_id=passage.article_id, position=passage.position, lang=passage.lang,
+            terms=analysed.terms, keys=analysed.keys, source=sources.get(passage.article_id, ""),
+        )
+
+
+def _take(iterator: Iterable[ArticleDraft | IngestFailure], n: int) -> list[ArticleDraft | IngestFailure]:
+    out = []
+    for item in iterator:
+        out.append(item)
+        if len(out) >= n:
+            break
+    return out
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(enabled: bool) -> _NoBar:
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(unit=" articles", desc="ingest")  # type: ignore[return-value]
