@@ -1,0 +1,209 @@
+"""The ``storybot`` command: parses arguments and calls the library or the bot; nothing more.
+
+Subcommands: ``ingest``, ``ask``, ``sources``, ``reindex``, ``eval``, ``bench`` (the library),
+``run`` (Discord when ``DISCORD_TOKEN`` is set, else the offline console), ``console`` and
+``simulate`` (the offline harness). The data directory is ``STORYBOT_DATA_DIR`` (``./data``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.terminal import format_answer, format_report, format_sources
+from index.engine import ENGINES
+from index.errors import StorybotError
+
+__all__ = ["main"]
+
+log = logging.getLogger("storybot")
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("STORYBOT_DATA_DIR") or "data")
+
+
+def _engine() -> str:
+    return os.environ.get("STORYBOT_ENGINE") or "tantivy"
+
+
+async def _open():  # type: ignore[no-untyped-def]
+    from index.library import Library
+
+    return await Library.open(_data_dir(), engine=_engine())
+
+
+async def _cmd_ingest(args: argparse.Namespace) -> int:
+    library = await _open()
+    try:
+        report = await library.ingest_paths(args.paths, progress=sys.stderr.isatty())
+    finally:
+        await library.close()
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
+async def _cmd_ask(args: argparse.Namespace) -> int:
+    library = await _open()
+    try:
+        answer = await library.ask(args.question, k=args.k, source=args.source, lang=args.lang)
+    finally:
+        await library.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+async def _cmd_sources(args: argparse.Namespace) -> int:
+    library = await _open()
+    try:
+        rows = await library.sources()
+    finally:
+        await library.close()
+    print(format_sources(rows))
+    return 0
+
+
+async def _cmd_reindex(args: argparse.Namespace) -> int:
+    library = await _open()
+    try:
+        count = await library.reindex()
+    finally:
+        await library.close()
+    print(f"reindexed {count} passages")
+    return 0
+
+
+async def _cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluate import METRICS, evaluate
+
+    result = await evaluate(args.dir, queries=args.queries, engine=_engine(), limit=args.limit)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['set']}: n={result['n']}  "
+              + "  ".join(f"{m} {result[m]:.3f}" for m in METRICS))
+    return 0
+
+
+async def _cmd_bench(args: argparse.Namespace) -> int:
+    from index.bench import format_table, run_bench
+
+    rows = await run_bench(
+        passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines
+    )
+    print(json.dumps(rows) if args.json else format_table(rows))
+    return 0
+
+
+async def _cmd_run(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    if settings.discord_token is None:
+        print("No DISCORD_TOKEN set: starting the offline console on the local corpus "
+              "(type a question, /help for commands, quit to leave).", file=sys.stderr)
+        return await _cmd_console(args)
+    from bot.runner import run_discord
+
+    await run_discord(settings, dev_guild=args.dev_guild)
+    return 0
+
+
+async def _cmd_console(args: argparse.Namespace) -> int:
+    from bot.harness import console
+
+    library = await _open()
+    try:
+        await console(library, sys.stdin, sys.stdout)
+    finally:
+        await library.close()
+    return 0
+
+
+async def _cmd_simulate(args: argparse.Namespace) -> int:
+    from bot.harness import simulate
+
+    library = await _open()
+    try:
+        with args.script.open(encoding="utf-8") as script:
+            return await simulate(script, library, sys.stdout)
+    finally:
+        await library.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storybot",
+        description="Answer questions about news stories with quoted, source-linked passages.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add articles from files or folders (.txt .md .html .jsonl)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question with quotes from the corpus")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--k", type=int, default=5, help="how many quotes (default 5)")
+    p.add_argument("--source", help="only articles from this outlet")
+    p.add_argument("--lang", help="only articles in this language (hi, id, en, …)")
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("sources", help="what the corpus holds, per outlet and language")
+    p.set_defaults(func=_cmd_sources)
+
+    p = sub.add_parser("reindex", help="rebuild the search index from the database")
+    p.set_defaults(func=_cmd_reindex)
+
+    p = sub.add_parser("eval", help="measure retrieval on a QA set (see shared/eval/README.md)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--queries", type=Path, help="queries file (default DIR/queries.dev.jsonl)")
+    p.add_argument("--limit", type=int, help="only the first N queries")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("bench", help="index build rate, cold start, latency, memory per engine")
+    p.add_argument("--passages", type=int, default=100_000)
+    p.add_argument("--queries", type=int, default=1000, help="questions to time per engine")
+    p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
+    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("run", help="run the Discord bot (offline console without DISCORD_TOKEN)")
+    p.add_argument("--dev-guild", type=int, help="sync commands to this guild id at start")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("console", help="chat with the bot in the terminal, offline")
+    p.set_defaults(func=_cmd_console)
+
+    p = sub.add_parser("simulate", help="play a JSONL script of user actions against the bot")
+    p.add_argument("script", type=Path)
+    p.set_defaults(func=_cmd_simulate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return asyncio.run(args.func(args))
+    except StorybotError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

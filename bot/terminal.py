@@ -1,0 +1,51 @@
+"""Plain-text views of library results for the terminal: pure ``format_*`` functions.
+
+The command line prints what these return; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from index.models import Answer, IngestReport, SourceSummary
+
+__all__ = ["format_answer", "format_report", "format_sources"]
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer as numbered quotes with their citation lines."""
+    if answer.no_answer:
+        return f"No answer: nothing in the corpus answers {answer.query!r}."
+    blocks = []
+    for number, quote in enumerate(answer.quotes, start=1):
+        cite = " · ".join(
+            part
+            for part in (quote.title, quote.source, quote.lang, quote.published)
+            if part
+        )
+        where = quote.link or quote.url or f"article {quote.article_id}"
+        body = textwrap.indent(textwrap.fill(quote.text, width=96), "   > ")
+        blocks.append(f"{number}. {cite}\n{body}\n   {where}")
+    return "\n\n".join(blocks)
+
+
+def format_report(report: IngestReport) -> str:
+    """One summary line, then one line per failed item with its reason."""
+    lines = [
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"skipped {len(report.skipped)} (unchanged), failed {len(report.failed)}"
+    ]
+    lines += [f"  failed: {f.origin}: {f.reason}" for f in report.failed]
+    return "\n".join(lines)
+
+
+def format_sources(rows: list[SourceSummary]) -> str:
+    if not rows:
+        return "The corpus is empty."
+    width = max(len(r.source or "(no source)") for r in rows)
+    lines = [f"{'source':<{width}}  lang  articles  newest"]
+    for r in rows:
+        lines.append(
+            f"{(r.source or '(no source)'):<{width}}  {r.lang:<4}  {r.articles:>8}  {r.newest or ''}"
+        )
+    return "\n".join(lines)

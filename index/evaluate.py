@@ -1,0 +1,115 @@
+"""Retrieval quality on a question-answering set: R@1, R@5, R@20, MRR@10, nDCG@10.
+
+The set's folder holds ``passages.jsonl`` (or ``.jsonl.gz``) and ``queries.dev.jsonl``
+(see ``shared/eval/README.md``). Each given passage is stored as one retrievable unit, without
+cleaning or re-segmentation, in a throwaway corpus, and every question goes through the same
+``Library.ask`` as users' questions, with the quoting filters (coverage, duplicates) off since
+they decide what to show, not the order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import math
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from index.answer import Ranking
+from index.errors import BadQuestion
+from index.library import Library
+from index.models import ArticleDraft
+
+__all__ = ["METRICS", "evaluate", "metrics_for"]
+
+METRICS = ("R@1", "R@5", "R@20", "MRR@10", "nDCG@10")
+_DEPTH = 20
+
+
+def _open_jsonl(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    with _open_jsonl(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError as exc:
+                    raise ValueError(f"{path}:{number}: not valid JSON: {exc}") from None
+
+
+def _passages_file(folder: Path) -> Path:
+    for name in ("passages.jsonl", "passages.jsonl.gz"):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{folder} has no passages.jsonl or passages.jsonl.gz")
+
+
+def metrics_for(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    """The metrics of one ranked list of passage ids against the relevant ids."""
+    first = next((i for i, pid in enumerate(ranked) if pid in relevant), None)
+    dcg = sum(1.0 / math.log2(i + 2) for i, pid in enumerate(ranked[:10]) if pid in relevant)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    return {
+        "R@1": float(first is not None and first < 1),
+        "R@5": float(first is not None and first < 5),
+        "R@20": float(first is not None and first < 20),
+        "MRR@10": 1.0 / (first + 1) if first is not None and first < 10 else 0.0,
+        "nDCG@10": dcg / ideal if ideal else 0.0,
+    }
+
+
+async def evaluate(
+    folder: Path,
+    *,
+    queries: Path | None = None,
+    engine: str = "tantivy",
+    ranking: Ranking | None = None,
+    limit: int | None = None,
+) -> dict[str, float | int | str]:
+    """Index the set's passages, ask every query, average the metrics."""
+    folder = Path(folder)
+    queries = queries or folder / "queries.dev.jsonl"
+    ranking = dataclasses.replace(
+        ranking or Ranking(), min_coverage=0.0, duplicate_overlap=float("inf")
+    )
+    drafts = (
+        ArticleDraft(text=r["text"], origin=str(r["id"]), lang=r.get("lang"))
+        for r in _records(_passages_file(folder))
+        if isinstance(r.get("text"), str) and r["text"].strip()
+    )
+    totals = dict.fromkeys(METRICS, 0.0)
+    n = 0
+    with tempfile.TemporaryDirectory(prefix="storybot-eval-") as tmp:
+        library = await Library.open(tmp, engine=engine, sample=False, ranking=ranking)
+        try:
+            _report, ids = await library.ingest_drafts(drafts, whole_passages=True)
+            by_article: dict[str, list[str]] = {}
+            for passage_id, article_id in ids.items():
+                by_article.setdefault(article_id, []).append(passage_id)
+            for record in _records(queries):
+                if limit is not None and n >= limit:
+                    break
+                ranked: list[str] = []
+                try:
+                    answer = await library.ask(record["text"], k=_DEPTH, depth=_DEPTH)
+                    for quote in answer.quotes:
+                        ranked.extend(by_article.get(quote.article_id, ()))
+                except BadQuestion:
+                    pass  # counts as a miss
+                scores = metrics_for(ranked[:_DEPTH], set(record["relevant"]))
+                for name in METRICS:
+                    totals[name] += scores[name]
+                n += 1
+        finally:
+            await library.close()
+    result: dict[str, float | int | str] = {"set": folder.name, "n": n}
+    result.update({name: round(totals[name] / n, 4) if n else 0.0 for name in METRICS})
+    return result
