@@ -37,6 +37,7 @@ class Ranking:
     statement_weak: float = 0.25  # speaker and a reporting verb in one sentence, any order
     min_coverage: float = 0.5  # share of the question's IDF weight a quoted passage must match
     duplicate_overlap: float = 0.7  # Jaccard overlap of terms above which a passage is a repeat
+    rerank_depth: int = 15  # how many hits per language the statement rerank looks at
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +89,9 @@ def plan_searches(
 @dataclass(slots=True)
 class _Candidate:
     passage: Passage
-    lang: str
+    plan: Plan
+    weights: Sequence[float]
     score: float
-    coverage: float
-    matched: tuple[str, ...]
-    terms: frozenset[str]
 
 
 def _idf(df: int, n_docs: int) -> float:
@@ -113,34 +112,38 @@ def assemble(
     """Rank the hits of every language's search and quote the best ``k``.
 
     ``doc_freq(field, token)`` gives how many passages hold a term or key; with ``n_docs`` it
-    weighs each question word by IDF for the coverage test.
+    weighs each question word by IDF for the coverage test. Passages are analysed again only as
+    far down the ranking as needed (the statement rerank looks at the first ``rerank_depth``).
     """
     candidates: list[_Candidate] = []
     for plan in plans:
-        lang_hits = hits.get(plan.lang, ())
         weights = [_word_weight(w, doc_freq, n_docs) for w in plan.words]
         scored = []
-        for hit in lang_hits:
+        for rank, hit in enumerate(hits.get(plan.lang, ())):
             passage = passages.get((hit.article_id, hit.position))
             if passage is None:
                 continue  # the index is ahead of or behind the store for a moment
-            scored.append(_score(question, plan, weights, hit, passage, ranking))
+            score = hit.score
+            if question.wants_statements and rank < ranking.rerank_depth:
+                score *= 1.0 + _statement_bonus(question, plan, passage.text, ranking)
+            scored.append(_Candidate(passage, plan, weights, score))
         if not scored:
             continue
         best = max(c.score for c in scored) or 1.0
         for cand in scored:
             cand.score /= best
         candidates.extend(scored)
-    candidates.sort(key=lambda c: (c.score, c.coverage), reverse=True)
+    candidates.sort(key=lambda c: c.score, reverse=True)
     quotes: list[Quote] = []
     kept: list[frozenset[str]] = []
     for cand in candidates:
-        if cand.coverage < ranking.min_coverage:
+        coverage, matched, terms = _coverage(question, cand)
+        if coverage < ranking.min_coverage:
             continue
-        if any(_overlap(cand.terms, other) >= ranking.duplicate_overlap for other in kept):
+        if any(_overlap(terms, other) >= ranking.duplicate_overlap for other in kept):
             continue
-        kept.append(cand.terms)
-        quotes.append(_quote(cand, articles[cand.passage.article_id]))
+        kept.append(terms)
+        quotes.append(_quote(cand, matched, articles[cand.passage.article_id]))
         if len(quotes) >= k:
             break
     return Answer(
@@ -159,36 +162,30 @@ def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -
     return _idf(df, n_docs)
 
 
-def _score(
-    question: Question,
-    plan: Plan,
-    weights: Sequence[float],
-    hit: Hit,
-    passage: Passage,
-    ranking: Ranking,
-) -> _Candidate:
-    analyser = _analyser(plan.lang, question)
-    analysed = analyser.words_with_terms(passage.text)
+def _coverage(
+    question: Question, cand: _Candidate
+) -> tuple[float, tuple[str, ...], frozenset[str]]:
+    """Share of the question's IDF weight the passage matches, the surface words that matched,
+    and the passage's terms (for the duplicate test)."""
+    plan = cand.plan
+    analysed = _analyser(plan.lang, question).words_with_terms(cand.passage.text)
     terms = frozenset(t for _w, t, _k in analysed)
     keys = frozenset(k for _w, _t, k in analysed if k is not None)
     matched_weight = 0.0
-    wanted_terms = {w.term for w in plan.words}
-    wanted_keys = {w.key for w in plan.words if w.key is not None}
-    for word, weight in zip(plan.words, weights, strict=True):
+    for word, weight in zip(plan.words, cand.weights, strict=True):
         if word.term in terms or (word.key is not None and word.key in keys):
             matched_weight += weight
-    total = sum(weights) or 1.0
+    wanted_terms = {w.term for w in plan.words}
+    wanted_keys = {w.key for w in plan.words if w.key is not None}
     surfaces = tuple(dict.fromkeys(
-        w.text for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
+        w for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
     ))
-    score = hit.score
-    if question.wants_statements:
-        score *= 1.0 + _statement_bonus(plan, passage.text, analyser, ranking)
-    return _Candidate(passage, plan.lang, score, matched_weight / total, surfaces, terms)
+    return matched_weight / (sum(cand.weights) or 1.0), surfaces, terms
 
 
-def _statement_bonus(plan: Plan, text: str, analyser: Analyzer, ranking: Ranking) -> float:
+def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
     """How strongly ``text`` reports the speaker saying something."""
+    analyser = _analyser(plan.lang, question)
     speaker_terms = {w.term for w in plan.words if w.speaker}
     speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
     verbs = reporting_stems(plan.lang)
@@ -212,7 +209,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _quote(cand: _Candidate, article: Article) -> Quote:
+def _quote(cand: _Candidate, matched: tuple[str, ...], article: Article) -> Quote:
     passage = cand.passage
     return Quote(
         passage_id=passage.id,
@@ -225,5 +222,5 @@ def _quote(cand: _Candidate, article: Article) -> Quote:
         published=article.published,
         text=passage.text,
         score=cand.score,
-        terms=cand.matched,
+        terms=matched,
     )

@@ -280,10 +280,9 @@ class Library:
         plans = plan_searches(parsed, langs, ranking, source)
         if not plans:
             return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
-        hits = await asyncio.to_thread(self._search, plans, depth or max(3 * k, 30))
+        hits = await asyncio.to_thread(self._search, plans, depth or max(2 * k, 10))
         wanted = list(dict.fromkeys((h.article_id, h.position) for hs in hits.values() for h in hs))
-        passages = await self.store.passages_by_key(wanted)
-        articles = await self.store.articles(a for a, _p in wanted)
+        passages, articles = await self.store.quotable(wanted)
         return await asyncio.to_thread(
             assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq,
             self.engine.num_docs(), ranking, k,

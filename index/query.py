@@ -8,6 +8,7 @@ mark a request for statements; the remaining words then name the speaker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from index.analysis.filters import normalize, stemmer_for
 from index.analysis.lang import dominant_script, normalize_lang
@@ -38,6 +39,7 @@ class Question:
         return " ".join(w.text for w in self.speaker) or None
 
 
+@cache
 def _stems(lang: str, words: frozenset[str]) -> frozenset[str]:
     base = lang.split("-")[0]
     stemmer = stemmer_for(base) if lang != "hi-latn" else None
@@ -46,17 +48,24 @@ def _stems(lang: str, words: frozenset[str]) -> frozenset[str]:
     return frozenset(stemmer.stemWord(normalize(w)) for w in words)
 
 
+@cache
 def reporting_stems(lang: str) -> frozenset[str]:
     """Stems of the reporting verbs of ``lang`` as its analyser stems them."""
     return _stems(lang, word_list("reporting", lang))
+
+
+@cache
+def _function_words(lists: str) -> frozenset[str]:
+    return word_list("questions", lists) | word_list("stopwords", lists) | word_list(
+        "reporting", lists
+    )
 
 
 def _guess_latin_lists(norms: list[str]) -> str | None:
     """Which language's question, stop and reporting words a Latin question uses most."""
     best, best_hits, tie = None, 0, False
     for lists in _LATIN_CANDIDATES:
-        vocab = (word_list("questions", lists) | word_list("stopwords", lists)
-                 | word_list("reporting", lists))
+        vocab = _function_words(lists)
         hits = sum(1 for n in norms if n in vocab)
         if hits > best_hits:
             best, best_hits, tie = lists, hits, False

@@ -300,17 +300,42 @@ class Store:
         ) as cur:
             return [_passage(r) for r in await cur.fetchall()]
 
-    async def passages_by_key(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Passage]:
+    async def passages_by_key(
+        self, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], Passage]:
         """Passages by ``(article id, position)``, in one query."""
+        passages, _articles = await self.quotable(keys)
+        return passages
+
+    async def quotable(
+        self, keys: Sequence[tuple[str, int]]
+    ) -> tuple[dict[tuple[str, int], Passage], dict[str, Article]]:
+        """Passages by ``(article id, position)`` and their articles' metadata, in one query.
+
+        The articles come without their texts (left empty): enough to cite them.
+        """
         if not keys:
-            return {}
-        clause = " OR ".join("(article_id=? AND position=?)" for _ in keys)
+            return {}, {}
+        # One primary-key lookup per pair; SQLite plans row-value IN lists as a scan.
+        clause = " OR ".join("(p.article_id=? AND p.position=?)" for _ in keys)
         params = [v for key in keys for v in key]
+        passages: dict[tuple[str, int], Passage] = {}
+        articles: dict[str, Article] = {}
         async with self._db.execute(
-            "SELECT article_id, position, text, start, end, lang FROM passages WHERE " + clause,
+            "SELECT p.article_id, p.position, p.text, p.start, p.end, p.lang,"
+            " a.title, a.source, a.url, a.lang, a.published, a.content_hash"
+            " FROM passages p JOIN articles a ON a.id = p.article_id WHERE " + clause,
             params,
         ) as cur:
-            return {(str(r[0]), int(r[1])): _passage(r) for r in await cur.fetchall()}
+            for row in await cur.fetchall():
+                passage = _passage(row)
+                passages[(passage.article_id, passage.position)] = passage
+                if passage.article_id not in articles:
+                    articles[passage.article_id] = Article(
+                        passage.article_id, row[6], row[7], row[8], row[9], row[10], "", "",
+                        row[11],
+                    )
+        return passages, articles
 
     async def iter_passages(
         self, article_ids: Sequence[str] | None = None, batch: int = 5000

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from index.analysis.filters import normalize, stemmer_for
 from index.analysis.lang import LATIN_LANGS, script_of
-from index.analysis.tokenizers import Word, tokenize
+from index.analysis.tokenizers import words
 from index.data import table, word_list
 
 __all__ = ["Analyzed", "Analyzer", "analyzer_for", "word_lang"]
@@ -103,8 +103,8 @@ class Analyzer:
         """Terms and keys of ``text``, in order (keys skip words that have none)."""
         terms: list[str] = []
         keys: list[str] = []
-        for word in tokenize(text):
-            result = self.word(word.text)
+        for word in words(text):
+            result = self.word(word)
             if result is None:
                 continue
             terms.append(result[0])
@@ -115,11 +115,11 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         return self.analyze(text).terms
 
-    def words_with_terms(self, text: str) -> list[tuple[Word, str, str | None]]:
+    def words_with_terms(self, text: str) -> list[tuple[str, str, str | None]]:
         """Each surface word of ``text`` with its term and key, for highlighting and reranking."""
         out = []
-        for word in tokenize(text):
-            result = self.word(word.text)
+        for word in words(text):
+            result = self.word(word)
             if result is not None:
                 out.append((word, result[0], result[1]))
         return out

@@ -1,0 +1,237 @@
+"""The benchmark: index build rate, cold start, ``ask`` latency and peak memory, per engine.
+
+Not a test: it prints figures. For each engine, in one run:
+
+1. a corpus of N passages goes into a store (synthetic text with a Zipfian vocabulary and a fixed
+   seed, or the articles of a ``.jsonl(.gz)`` file), untimed;
+2. a worker process builds the engine's index from the store (what ``reindex`` and crash
+   recovery do: read passages, analyse, index, commit) — the *build rate*;
+3. it times ``Library.ask`` end to end (question parsing, analysis, search, fetching passages
+   from SQLite, ranking and assembling the answer) over a fixed set of questions — p50/p95/p99 —
+   and reports its peak RSS;
+4. a fresh process opens the corpus and answers one question — the *cold start*, from process
+   start to first answer.
+
+Each engine runs in its own processes so memory and caches do not leak from one to the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from index.models import ArticleDraft
+
+__all__ = ["format_table", "run_bench"]
+
+_SEED = 20231122
+_VOCABULARY = 60_000
+_ZIPF_S = 1.07
+_PASSAGES_PER_ARTICLE = 8
+_RANK_BM25_MAX_QUERIES = 200  # it scores every passage per query term; enough for percentiles
+_SYLLABLES = [c + v for c in "bcdfghjklmnprstvwyz" for v in "aeiou"] + ["an", "er", "in", "on"]
+
+
+def _vocabulary(rng: random.Random) -> list[str]:
+    words: set[str] = set()
+    while len(words) < _VOCABULARY:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3, 3, 4)))))
+    return sorted(words, key=lambda w: rng.random())
+
+
+def _zipf_sampler(rng: random.Random, n: int) -> Iterator[int]:
+    weights = [1.0 / (rank ** _ZIPF_S) for rank in range(1, n + 1)]
+    while True:
+        yield from rng.choices(range(n), weights=weights, k=4096)
+
+
+def synthetic_articles(n_passages: int, seed: int = _SEED) -> Iterator[ArticleDraft]:
+    """Articles of ``_PASSAGES_PER_ARTICLE`` paragraphs, each two or three sentences."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    ranks = _zipf_sampler(rng, len(vocab))
+    made = 0
+    number = 0
+    while made < n_passages:
+        paragraphs = []
+        for _ in range(min(_PASSAGES_PER_ARTICLE, n_passages - made)):
+            sentences = []
+            for _ in range(rng.choice((2, 3))):
+                words = [vocab[next(ranks)] for _ in range(rng.randint(8, 16))]
+                sentences.append(" ".join(words).capitalize() + ".")
+            paragraphs.append(" ".join(sentences))
+            made += 1
+        number += 1
+        yield ArticleDraft(
+            text="\n".join(paragraphs), origin=f"synthetic-{number}", lang="en",
+            source=f"outlet {number % 50}", title=None,
+        )
+
+
+def synthetic_questions(n: int, seed: int = _SEED) -> list[str]:
+    rng = random.Random(seed + 1)
+    vocab = _vocabulary(random.Random(seed))
+    forms = ("what did {a} say about {b}?", "{a} {b} {c}", "who is {a}?", "why did {a} {b} {c}?")
+    out = []
+    for _ in range(n):
+        a, b, c = (vocab[int(rng.paretovariate(0.6)) % 20_000] for _ in range(3))
+        out.append(rng.choice(forms).format(a=a, b=b, c=c))
+    return out
+
+
+def corpus_articles(path: Path, n_passages: int) -> Iterator[ArticleDraft]:
+    """Articles of a news ``.jsonl(.gz)`` file, cycled until about ``n_passages`` are made."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    made, lap = 0, 0
+    while made < n_passages:
+        with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+            for number, line in enumerate(handle):
+                record = json.loads(line)
+                text = record.get("text") or ""
+                made += max(1, text.count("\n") + 1)
+                yield ArticleDraft(
+                    text=text, origin=f"{path.name}:{lap}:{number}", title=record.get("title"),
+                    url=f"{record['url']}#lap{lap}" if record.get("url") and lap else record.get("url"),
+                    source=record.get("source"), lang=record.get("lang"),
+                    published=record.get("published"),
+                )
+                if made >= n_passages:
+                    return
+        lap += 1
+
+
+async def _fill(data_dir: Path, drafts: Iterator[ArticleDraft]) -> int:
+    """Store the articles (cleaned and split as by ``ingest``), leaving the index to the workers."""
+    from index.articles import prepare_article
+    from index.library import DB_NAME
+    from index.store import Store
+
+    store = await Store.open(data_dir / DB_NAME)
+    try:
+        for draft in drafts:
+            await store.upsert(prepare_article(draft), draft.origin)
+        return await store.count_passages()
+    finally:
+        await store.close()
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+async def _worker(data_dir: Path, engine: str, n_queries: int) -> dict[str, Any]:
+    """Build the index from the store, then time questions; runs in its own process."""
+    from index.library import Library
+
+    started = time.perf_counter()
+    library = await Library.open(data_dir, engine=engine, sample=False)
+    try:
+        passages = library.engine.num_docs()
+        if engine == "rank-bm25":
+            library.engine.search(_any_query(), 1)  # its models are built on first use
+        build_s = time.perf_counter() - started
+        questions = synthetic_questions(n_queries)
+        for question in questions[:20]:
+            await library.ask(question)
+        latencies = []
+        for question in questions:
+            t0 = time.perf_counter()
+            await library.ask(question)
+            latencies.append((time.perf_counter() - t0) * 1000.0)
+    finally:
+        await library.close()
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "engine": engine, "passages": passages, "build_per_s": round(passages / build_s, 1),
+        "p50_ms": round(statistics.median(latencies), 3), "p95_ms": round(q[94], 3),
+        "p99_ms": round(q[98], 3), "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "queries": len(latencies),
+    }
+
+
+def _any_query():  # type: ignore[no-untyped-def]
+    from index.engine import Query
+
+    return Query({"x": 1.0}, {})
+
+
+_COLD = """
+import asyncio, sys, time
+from index.library import Library
+async def main():
+    lib = await Library.open(sys.argv[1], engine=sys.argv[2], sample=False)
+    await lib.ask(sys.argv[3])
+    await lib.close()
+asyncio.run(main())
+"""
+
+
+def _cold_start(data_dir: Path, engine: str, question: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _COLD, str(data_dir), engine, question], check=True)
+    return time.perf_counter() - started
+
+
+async def run_bench(
+    *,
+    passages: int = 100_000,
+    queries: int = 1000,
+    corpus: Path | None = None,
+    engines: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Run the benchmark; one result row per engine, plus ``ratio_p50`` against tantivy."""
+    engines = engines or ["tantivy", "rank-bm25"]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="storybot-bench-") as tmp:
+        base = Path(tmp) / "corpus"
+        drafts = corpus_articles(corpus, passages) if corpus else synthetic_articles(passages)
+        print(f"bench: storing {passages:,} passages…", file=sys.stderr)
+        await _fill(base, drafts)
+        for engine in engines:
+            data_dir = Path(tmp) / engine
+            shutil.copytree(base, data_dir)
+            n = queries if engine != "rank-bm25" else min(queries, _RANK_BM25_MAX_QUERIES)
+            print(f"bench: {engine}: build and {n} questions…", file=sys.stderr)
+            out = subprocess.run(
+                [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n)],
+                check=True, capture_output=True, text=True,
+            )
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["cold_start_s"] = round(
+                _cold_start(data_dir, engine, synthetic_questions(1)[0]), 3
+            )
+            rows.append(row)
+    base_p50 = next((r["p50_ms"] for r in rows if r["engine"] == "tantivy"), None)
+    for row in rows:
+        if base_p50:
+            row["p50_vs_tantivy"] = round(row["p50_ms"] / base_p50, 1)
+    keys = ("engine", "passages", "build_per_s", "cold_start_s", "p50_ms", "p95_ms", "p99_ms",
+            "peak_rss_mb", "queries", "p50_vs_tantivy")
+    return [{key: row.get(key) for key in keys} for row in rows]
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table, ready for the README."""
+    if not rows:
+        return ""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(row[h]) for h in head) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    result = asyncio.run(_worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])))
+    print(json.dumps(result))
