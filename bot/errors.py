@@ -30,13 +30,16 @@ class NotOwner(app_commands.CheckFailure):
 
 
 def _unwrap(error: BaseException) -> BaseException:
-    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
-        inner = error.__cause__ if isinstance(error, app_commands.TransformerError) else None
-        original = getattr(error, "original", inner)
-        if original is None or original is error:
-            break
-        error = original
+    """The exception a command body raised, out of discord.py's invoke wrapper."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
     return error
+
+
+def _permission_name(permission: str) -> str:
+    """``manage_guild`` → ``Manage Server``, the name Discord's client shows."""
+    shown = {"manage_guild": "manage_server"}.get(permission, permission)
+    return shown.replace("_", " ").title()
 
 
 def user_message(error: BaseException) -> str | None:
@@ -49,7 +52,7 @@ def user_message(error: BaseException) -> str | None:
         case app_commands.CommandOnCooldown():
             return f"Slow down a little: you can ask again in {error.retry_after:.0f} s."
         case app_commands.MissingPermissions():
-            missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            missing = ", ".join(_permission_name(p) for p in error.missing_permissions)
             return f"You need the **{missing}** permission to use this command."
         case app_commands.NoPrivateMessage():
             return "This command only works inside a server."
@@ -57,6 +60,8 @@ def user_message(error: BaseException) -> str | None:
             return "Only the bot's owner can do that."
         case app_commands.CheckFailure():
             return "You can't use this command here."
+        case app_commands.TransformerError():
+            return f"That option value is not valid: {escape(str(error.value))[:200]}."
         case BadQuestion():
             return f"I can't search for that: {escape(error.reason)}."
         case NotFound():
@@ -80,7 +85,9 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     page = render_notice(text, markdown=True)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(page.content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(
+                page.content, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
         else:
             await interaction.response.send_message(
                 page.content, ephemeral=True, allowed_mentions=NO_MENTIONS

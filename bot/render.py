@@ -40,6 +40,9 @@ __all__ = [
     "Page",
     "answer_pages",
     "escape",
+    "highlight",
+    "language_name",
+    "page_count",
     "render_answer",
     "render_article",
     "render_context",
@@ -111,9 +114,15 @@ class Page:
 # --------------------------------------------------------------------------- escaping & cutting
 
 _INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
-_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-]|\d+\.)", re.MULTILINE)
+_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-]|\d+(?=\.))", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 _WORD = r"[\w\p{M}]"
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """``# x`` → ``\\# x``; ``1. x`` → ``1\\. x`` (a backslash before a digit would show)."""
+    lead, mark = match.groups()
+    return f"{lead}{mark}\\" if mark[0].isdigit() else f"{lead}\\{mark}"
 
 
 def escape(text: str) -> str:
@@ -126,7 +135,7 @@ def escape(text: str) -> str:
     Example: ``escape("@everyone **now**")`` gives ``"@\u200beveryone \\*\\*now\\*\\*"``.
     """
     text = _INLINE_MARKDOWN.sub(r"\\\1", text)
-    text = _LINE_START_MARKDOWN.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _LINE_START_MARKDOWN.sub(_escape_line_start, text)
     return text.replace("@", "@\u200b")
 
 

@@ -75,6 +75,11 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     log_level: str = "INFO"
 
+    @property
+    def discord_token(self) -> Secret | None:
+        """The token, still wrapped, or None when ``DISCORD_TOKEN`` is unset."""
+        return self.token if self.token else None
+
     def require_token(self) -> str:
         """The token, or a :class:`SettingsError` explaining how to provide one."""
         if not self.token:

@@ -332,4 +332,3 @@ async def fetch_url(
             return await _fetch(url, max_bytes, resolver)
     except TimeoutError:
         raise FetchRefused(url, f"took longer than {timeout:g} seconds") from None
-

@@ -85,7 +85,7 @@ def test_check_url_accepts_http_and_https() -> None:
     ],
 )
 def test_check_address_refuses_non_public(address: str, word: str) -> None:
-    """Private, loopback, link-local, multicast, reserved and smuggled IPv4 addresses are refused."""
+    """Private, loopback, link-local, multicast, reserved and smuggled IPv4 are refused."""
     with pytest.raises(FetchRefused) as caught:
         check_address(address)
     assert word in caught.value.reason
@@ -225,3 +225,79 @@ async def test_read_capped_aborts_past_limit() -> None:
 async def test_read_capped_returns_small_bodies() -> None:
     """A body within the limit comes back whole."""
     assert await read_capped(_Stream([b"hello ", b"world"]), 100) == b"hello world"
+
+
+# --------------------------------------------------------------------------- one hop, on loopback
+# ``fetch_url`` refuses loopback, so these drive the single-hop function directly with a target
+# whose made-up host name is pinned to the test server: the name is never looked up.
+
+
+@pytest.fixture
+async def server():
+    """A loopback aiohttp server with a page, a redirect and an oversized page."""
+    from aiohttp import web
+
+    async def page(request):
+        return web.Response(text=f"hello from {request.host}", content_type="text/html")
+
+    async def redirect(request):
+        raise web.HTTPFound("http://10.0.0.1/internal")
+
+    async def huge(request):
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for _ in range(100):
+            await response.write(b"x" * 10_000)
+        return response
+
+    app = web.Application()
+    app.router.add_get("/page", page)
+    app.router.add_get("/redirect", redirect)
+    app.router.add_get("/huge", huge)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield port
+    await runner.cleanup()
+
+
+def pinned(port: int, path: str):
+    from index.fetch import _Target
+
+    return _Target(
+        url=f"http://news.example:{port}{path}",
+        scheme="http",
+        host="news.example",
+        port=port,
+        addresses=("127.0.0.1",),
+    )
+
+
+async def test_hop_connects_to_the_pinned_address_without_dns(server) -> None:
+    """The request goes to the vetted address; the Host header keeps the original name."""
+    from index.fetch import _fetch_hop
+
+    status, _headers, content_type, body = await _fetch_hop(pinned(server, "/page"), 1000)
+    assert status == 200 and "text/html" in content_type
+    assert body == f"hello from news.example:{server}".encode()
+
+
+async def test_hop_returns_redirects_unfollowed(server) -> None:
+    """A redirect comes back to the caller (to be vetted), not followed by the client."""
+    from index.fetch import _fetch_hop, next_location
+
+    status, headers, _type, body = await _fetch_hop(pinned(server, "/redirect"), 1000)
+    assert status == 302 and body is None
+    location = next_location(f"http://news.example:{server}/redirect", status, headers)
+    with pytest.raises(FetchRefused, match="private"):
+        await vet_url(location)
+
+
+async def test_hop_aborts_oversized_bodies(server) -> None:
+    """A streamed body larger than max_bytes is cut off with a refusal."""
+    from index.fetch import _fetch_hop
+
+    with pytest.raises(FetchRefused, match="larger than"):
+        await _fetch_hop(pinned(server, "/huge"), 50_000)

@@ -1,0 +1,12 @@
+"""One cog per command group: each receives, delegates to the library, renders, replies."""
+
+from __future__ import annotations
+
+from bot.cogs.admin import AdminCog
+from bot.cogs.ask import AskCog
+from bot.cogs.help import HelpCog
+from bot.cogs.sources import SourcesCog
+
+__all__ = ["COGS", "AdminCog", "AskCog", "HelpCog", "SourcesCog"]
+
+COGS = (AskCog, SourcesCog, AdminCog, HelpCog)

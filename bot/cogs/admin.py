@@ -1,0 +1,122 @@
+"""``/ingest`` (Manage Server) and ``/sync`` (bot owners only).
+
+``/ingest`` is hidden from members without Manage Server by ``default_permissions`` and the
+same permission is checked again at run time, because server admins can override what the
+picker shows.
+
+``/sync`` is an owner-checked slash command rather than a ``!sync`` prefix command: prefix
+commands need the privileged message-content intent in servers, and this bot asks for no
+privileged intent. The bootstrap is: start once with ``STORYBOT_DEV_GUILD`` set (commands,
+``/sync`` included, appear in that server at once), then run ``/sync scope:global``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.ext import commands
+
+from bot.errors import NotOwner
+from bot.render import NO_MENTIONS, render_ingest, render_notice
+from index.models import IngestReport
+
+if TYPE_CHECKING:
+    from bot.client import StorybotBot
+
+__all__ = ["AdminCog", "is_owner"]
+
+T = TypeVar("T")
+
+SYNC_SCOPES = [
+    Choice(name="this server (instant)", value="here"),
+    Choice(name="everywhere (can take up to an hour)", value="global"),
+    Choice(name="remove this server's copies", value="clear"),
+]
+
+
+def is_owner() -> Callable[[T], T]:
+    """A check that passes only for ``STORYBOT_OWNER_IDS`` (or the application's owner)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        client = interaction.client
+        if isinstance(client, commands.Bot) and await client.is_owner(interaction.user):
+            return True
+        raise NotOwner()
+
+    return app_commands.check(predicate)
+
+
+async def _private(interaction: discord.Interaction, markdown: str) -> None:
+    page = render_notice(markdown, markdown=True)
+    await interaction.followup.send(page.content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+class AdminCog(commands.Cog):
+    """Adding articles and publishing commands."""
+
+    def __init__(self, bot: StorybotBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ingest")
+    @app_commands.describe(
+        file="A .txt, .md, .html or .jsonl file of articles",
+        url="An http(s) link to one article",
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def ingest(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: str | None = None,
+    ) -> None:
+        """Add articles from an attached file or a link (needs Manage Server)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        if file is None and not url:
+            await _private(interaction, "Attach a file or give a `url` to ingest.")
+            return
+        limit = self.bot.settings.max_upload_bytes
+        if file is not None and file.size > limit:
+            await _private(
+                interaction, f"That file is {file.size:,} bytes; the limit is {limit:,} bytes."
+            )
+            return
+        report = IngestReport()
+        names = []
+        if file is not None:
+            report.merge(await self.bot.library.ingest_bytes(file.filename, await file.read()))
+            names.append(file.filename)
+        if url:
+            report.merge(await self.bot.library.ingest_url(url.strip()))
+            names.append(url.strip())
+        page = render_ingest(report, " and ".join(names))
+        await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
+
+    @app_commands.command(name="sync")
+    @app_commands.describe(scope="Where to publish the slash commands")
+    @app_commands.choices(scope=SYNC_SCOPES)
+    @app_commands.guild_only()
+    @app_commands.default_permissions(administrator=True)
+    @is_owner()
+    async def sync(self, interaction: discord.Interaction, scope: Choice[str]) -> None:
+        """Publish the slash commands (bot owners only)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        tree = self.bot.tree
+        guild = discord.Object(interaction.guild_id) if interaction.guild_id else None
+        if scope.value == "global" or guild is None:
+            synced = await tree.sync()
+            where = "everywhere (Discord may take up to an hour to show them)"
+        elif scope.value == "here":
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            where = "in this server"
+        else:
+            tree.clear_commands(guild=guild)
+            synced = await tree.sync(guild=guild)
+            where = "in this server (its copies removed)"
+        await _private(interaction, f"Synced {len(synced)} commands {where}.")

@@ -1,0 +1,540 @@
+"""The offline harness: the real bot, cogs and renderer in a simulated Discord (simcord).
+
+Nothing is mocked on our side. simcord replaces only Discord itself: the gateway feeding
+events to discord.py and the REST API it calls. A :class:`Session` holds one guild, one
+``#general`` channel and members created by name on first use; it turns script actions
+(slash commands, messages mentioning the bot, button clicks) into what a real user would do,
+and records what the bot sent back, as Discord API JSON, with the time to first response.
+
+Two front ends share it:
+
+* :func:`simulate` runs a JSONL script and prints one JSON line per action;
+* :func:`console` is an interactive chat in the terminal.
+
+Example script line::
+
+    {"as": "alice", "slash": "ask", "options": {"question": "what did Microsoft say?"}}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+__all__ = [
+    "ACK_LIMIT_MS",
+    "Outcome",
+    "Session",
+    "check_pins",
+    "console",
+    "format_outcome",
+    "open_session",
+    "simulate",
+]
+
+PINS = {"discord.py": "2.7.", "simcord": "3.2."}
+ACK_LIMIT_MS = 3000.0  # Discord drops an interaction that is not acknowledged in 3 s
+ADMIN_ROLE = "storybot admins"
+CHANNEL = "general"
+_ACK_PATH = re.compile(r"^/(interactions/\d+/[^/]+/callback|channels/\d+/messages)$")
+
+
+def check_pins() -> None:
+    """Refuse to run against discord.py or simcord versions the harness was not built for."""
+    for package, prefix in PINS.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            raise RuntimeError(
+                f"the harness needs {package} {prefix}x, which is not installed"
+            ) from None
+        if not found.startswith(prefix):
+            raise RuntimeError(
+                f"the harness is pinned to {package} {prefix}x (it relies on its internals), "
+                f"but {found} is installed; install the versions pyproject.toml pins"
+            )
+
+
+check_pins()
+
+import discord  # noqa: E402
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """Silence warnings from these loggers for a moment."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+with _quiet("discord.state", "discord.client"):  # simcord's import-time probe client
+    import simcord
+from simcord import BackendError, SetupError  # noqa: E402
+
+from bot.client import StorybotBot, create_bot  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from index.library import Library
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one action produced."""
+
+    action: int
+    ack_ms: float | None = None
+    ephemeral: bool = False
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    choices: list[dict[str, Any]] | None = None
+    error: str | None = None
+    raised: list[str] = field(default_factory=list)  # exceptions the bot handled
+    waited: float | None = None
+    interaction: bool = False  # the 3-second rule applies to interactions only
+
+    @property
+    def late(self) -> bool:
+        """An interaction acknowledged after 3 s, or never: Discord shows it as failed."""
+        if not self.interaction or self.error is not None:
+            return False
+        return self.ack_ms is None or self.ack_ms > ACK_LIMIT_MS
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.late
+
+    def to_json(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {"action": self.action, "error": self.error}
+        if self.waited is not None:
+            return {"action": self.action, "waited": self.waited}
+        out: dict[str, Any] = {
+            "action": self.action,
+            "ack_ms": None if self.ack_ms is None else round(self.ack_ms, 2),
+            "ephemeral": self.ephemeral,
+            "messages": self.messages,
+        }
+        if self.late:
+            out["late"] = (
+                "never acknowledged"
+                if self.ack_ms is None
+                else f"first response after {self.ack_ms:.0f} ms (limit {ACK_LIMIT_MS:.0f} ms)"
+            )
+        if self.choices is not None:
+            out["choices"] = self.choices
+        if self.raised:
+            out["raised"] = self.raised
+        return out
+
+
+class _AckClock(list[Any]):
+    """Replaces simcord's request log; notes when the bot first answered since ``arm``."""
+
+    def __init__(self, entries: Iterable[Any]) -> None:
+        super().__init__(entries)
+        self.first: float | None = None
+
+    def arm(self) -> float:
+        self.first = None
+        return time.perf_counter()
+
+    def append(self, entry: Any) -> None:
+        if self.first is None and entry.method == "POST" and _ACK_PATH.match(entry.path):
+            self.first = time.perf_counter()
+        super().append(entry)
+
+
+class Session:
+    """One simulated guild around the real bot. Create it with :func:`open_session`."""
+
+    def __init__(self, env: simcord.Env, bot: StorybotBot) -> None:
+        self.env = env
+        self.bot = bot
+        self.guild = env.create_guild("storybot harness")
+        self.channel = self.guild.create_text_channel(CHANNEL)
+        self.admin_role = self.guild.create_role(
+            ADMIN_ROLE, permissions=discord.Permissions(manage_guild=True)
+        )
+        self.members: dict[str, tuple[simcord.MemberActor, bool]] = {}
+        # simcord internals (hence the version pin): the backend's request log, to time the
+        # first response, and its stored messages, to report payloads as Discord API JSON.
+        self._clock = _AckClock(env.backend.http_requests)
+        env.backend.http_requests = self._clock
+        self._count = 0
+        self.commands: dict[str, discord.app_commands.AppCommand] = {}
+
+    @classmethod
+    async def attach(cls, env: simcord.Env) -> Session:
+        """A session on a running env whose bot came from :func:`bot.client.create_bot`."""
+        if not isinstance(env.bot, StorybotBot):
+            raise SetupError("the harness drives storybot's own bot (bot.client.create_bot)")
+        session = cls(env, env.bot)
+        session.commands = {command.name: command for command in await env.bot.tree.sync()}
+        return session
+
+    # ------------------------------------------------------------------ members
+
+    def member(self, name: str, *, admin: bool = False) -> simcord.MemberActor:
+        """The member called ``name``, created on first use (with Manage Server if ``admin``)."""
+        if name in self.members:
+            actor, is_admin = self.members[name]
+            if admin and not is_admin:
+                raise SetupError(f'{name!r} already joined without "admin"; use another name')
+            return actor
+        roles = [self.admin_role] if admin else []
+        actor = self.guild.add_member(self.env.create_user(name), roles=roles)
+        self.members[name] = (actor, admin)
+        return actor
+
+    # ------------------------------------------------------------------ actions
+
+    def _next(self) -> Outcome:
+        self._count += 1
+        return Outcome(action=self._count)
+
+    def _payload(self, message_id: int) -> dict[str, Any]:
+        stored = self.env.backend.get_message(self.channel.id, message_id)
+        return {
+            "id": str(stored.id),
+            "content": stored.content,
+            "embeds": [dict(embed) for embed in stored.embeds],
+            "components": list(stored.components),
+        }
+
+    def _bot_message_ids(self) -> list[int]:
+        me = self.bot.user
+        assert me is not None
+        return [m.id for m in self.channel.history() if m.author.id == me.id]
+
+    async def _interaction(self, outcome: Outcome, start: float, run: Any) -> Outcome:
+        cursor = self.env.error_cursor
+        outcome.interaction = True
+        result = await run
+        outcome.ack_ms = self._elapsed(start)
+        outcome.ephemeral = result.ephemeral
+        seen: set[int] = set()
+        for message in [result.response, *result.followups]:
+            if message is not None and message.id not in seen:
+                seen.add(message.id)
+                outcome.messages.append(self._payload(message.id))
+        if result.autocomplete_choices is not None:
+            outcome.choices = result.autocomplete_choices
+        outcome.raised = [type(e).__name__ for e in self.env.errors_since(cursor)]
+        return outcome
+
+    def _elapsed(self, start: float) -> float | None:
+        first = self._clock.first
+        return None if first is None else (first - start) * 1000
+
+    async def slash(
+        self, name: str, command: str, options: dict[str, Any] | None = None, *, admin: bool = False
+    ) -> Outcome:
+        """``name`` runs ``/command`` with ``options`` in #general."""
+        outcome = self._next()
+        actor = self.member(name, admin=admin)
+        start = self._clock.arm()
+        return await self._interaction(
+            outcome, start, actor.slash(self.channel, command, **(options or {}))
+        )
+
+    async def autocomplete(
+        self, name: str, command: str, option: str, value: str, **filled: Any
+    ) -> Outcome:
+        """``name`` types ``value`` into an autocomplete option; the choices come back."""
+        outcome = self._next()
+        actor = self.member(name)
+        start = self._clock.arm()
+        outcome.interaction = True
+        choices = await actor.autocomplete(self.channel, command, option, value, **filled)
+        outcome.ack_ms = self._elapsed(start)
+        outcome.choices = choices
+        return outcome
+
+    async def message(self, name: str, text: str, *, admin: bool = False) -> Outcome:
+        """``name`` posts ``text``; a leading ``@storybot`` becomes a real mention of the bot."""
+        outcome = self._next()
+        actor = self.member(name, admin=admin)
+        me = self.bot.user
+        assert me is not None
+        text = re.sub(r"^\s*@storybot\b", me.mention, text)
+        before = set(self._bot_message_ids())
+        cursor = self.env.error_cursor
+        start = self._clock.arm()
+        await actor.send(self.channel, text)
+        outcome.ack_ms = self._elapsed(start)
+        outcome.messages = [
+            self._payload(mid) for mid in self._bot_message_ids() if mid not in before
+        ]
+        outcome.raised = [type(e).__name__ for e in self.env.errors_since(cursor)]
+        return outcome
+
+    def _find_button(self, actor: simcord.MemberActor, target: str) -> tuple[Any, str]:
+        """The newest bot message ``actor`` can see with a button matching ``target``.
+
+        ``target`` is a label ("More results"), a custom id, or a custom id without its
+        per-message nonce ("storybot:next").
+        """
+        me = self.bot.user
+        assert me is not None
+        for message in reversed(self.channel.history(viewer=actor)):
+            if message.author.id != me.id:
+                continue
+            stored = self.env.backend.get_message(self.channel.id, message.id)
+            for button in _buttons(stored.components):
+                custom_id = button.get("custom_id") or ""
+                names = (button.get("label"), custom_id, custom_id.rpartition(":")[0])
+                if custom_id and target in names:
+                    return message, custom_id
+        raise SetupError(f"no bot message in #{CHANNEL} has a button {target!r}")
+
+    async def click(self, name: str, target: str, *, admin: bool = False) -> Outcome:
+        """``name`` clicks the button labelled (or with custom id) ``target``."""
+        outcome = self._next()
+        actor = self.member(name, admin=admin)
+        message, custom_id = self._find_button(actor, target)
+        start = self._clock.arm()
+        return await self._interaction(outcome, start, actor.click(message, custom_id=custom_id))
+
+    async def wait(self, seconds: float) -> Outcome:
+        """Let simulated time pass (cooldowns, view timeouts)."""
+        outcome = self._next()
+        await self.env.advance_time(seconds)
+        outcome.waited = seconds
+        return outcome
+
+    async def run(self, action: dict[str, Any]) -> Outcome:
+        """Perform one script action; problems with the action become ``Outcome.error``."""
+        try:
+            return await self._run(action)
+        except (SetupError, BackendError, ValueError, TypeError, KeyError) as error:
+            outcome = Outcome(action=self._count, error=f"{type(error).__name__}: {error}")
+            return outcome
+
+    async def _run(self, action: dict[str, Any]) -> Outcome:
+        if not isinstance(action, dict):
+            raise ValueError("each line must be a JSON object")
+        if "wait" in action:
+            return await self.wait(float(action["wait"]))
+        name = str(action.get("as", "alice"))
+        admin = bool(action.get("admin", False))
+        options = dict(action.get("options") or {})
+        if "file" in options and isinstance(options["file"], str):
+            path = Path(options["file"])
+            options["file"] = (path.name, path.read_bytes())
+        if "autocomplete" in action:
+            option = str(action["autocomplete"])
+            value = str(options.pop(option, ""))
+            return await self.autocomplete(name, str(action["slash"]), option, value, **options)
+        if "slash" in action:
+            return await self.slash(name, str(action["slash"]), options, admin=admin)
+        if "message" in action:
+            return await self.message(name, str(action["message"]), admin=admin)
+        if "click" in action:
+            return await self.click(name, str(action["click"]), admin=admin)
+        raise ValueError('an action needs one of "slash", "message", "click" or "wait"')
+
+
+def _buttons(components: Any) -> Iterable[dict[str, Any]]:
+    for component in components or ():
+        if isinstance(component, dict):
+            if component.get("type") == 2:
+                yield component
+            yield from _buttons(component.get("components"))
+
+
+@asynccontextmanager
+async def open_session(
+    library: Library, settings: Settings | None = None
+) -> AsyncIterator[Session]:
+    """Start the real bot in simcord around ``library`` (which the caller keeps and closes).
+
+    Commands are synced globally once at start, as an owner would with ``/sync``.
+    """
+    bot = create_bot(library, settings or Settings(), close_library=False)
+    async with simcord.run(bot, check_errors=False) as env:
+        yield await Session.attach(env)
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+async def simulate(
+    script_lines: Iterable[str],
+    library: Library,
+    out: TextIO,
+    *,
+    settings: Settings | None = None,
+) -> int:
+    """Run a JSONL script against the real bot; print one JSON line per action.
+
+    Blank lines and lines starting with ``#`` are skipped.
+
+    Returns
+    -------
+    int
+        0 when every action ran and was acknowledged within 3 s; 1 otherwise.
+    """
+    status = 0
+    number = 0
+    async with open_session(library, settings) as session:
+        for line in script_lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            number += 1
+            try:
+                action = json.loads(line)
+            except json.JSONDecodeError as error:
+                outcome = Outcome(action=number, error=f"action {number} is not JSON: {error}")
+            else:
+                outcome = await session.run(action)
+                outcome.action = number
+            if not outcome.ok:
+                status = 1
+            out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
+            out.flush()
+    return status
+
+
+# --------------------------------------------------------------------------- console
+
+_OPTION = re.compile(r"(\w+):")
+CONSOLE_HELP = (
+    "Type a question to ask @storybot, or a slash command: /ask <question>, /sources, /help,\n"
+    "/article id:<id>, /ingest url:<url> or file:<path>. Options look like name:value.\n"
+    ":click <label> clicks a button, :as <name> [admin] switches user, :wait <s>, quit exits."
+)
+
+
+def parse_slash(line: str, session: Session) -> tuple[str, dict[str, Any]]:
+    """``/ask what now? private:true`` → ``("ask", {"question": "what now?", "private": True})``.
+
+    Text before the first ``name:`` goes to the command's first parameter.
+    """
+    name, _, rest = line[1:].strip().partition(" ")
+    command = session.bot.tree.get_command(name)
+    if command is None or not isinstance(command, discord.app_commands.Command):
+        raise ValueError(f"no command /{name}; try /help")
+    params = {p.name: p for p in command.parameters}
+    options: dict[str, Any] = {}
+    matches = [m for m in _OPTION.finditer(rest) if m.group(1) in params]
+    free = rest[: matches[0].start()] if matches else rest
+    if free.strip() and command.parameters:
+        options[command.parameters[0].name] = free.strip()
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(rest)
+        options[match.group(1)] = rest[match.end() : end].strip()
+    for key, value in list(options.items()):
+        kind = params[key].type
+        if kind is discord.AppCommandOptionType.boolean:
+            options[key] = value.lower() in ("1", "true", "yes", "on")
+        elif kind is discord.AppCommandOptionType.attachment:
+            path = Path(value).expanduser()
+            options[key] = (path.name, path.read_bytes())
+    return name, options
+
+
+def format_message(payload: dict[str, Any]) -> str:
+    """A bot message as readable terminal text: content, embeds as boxes, buttons."""
+    lines = [payload["content"]] if payload.get("content") else []
+    for embed in payload.get("embeds", []):
+        author = (embed.get("author") or {}).get("name")
+        title = embed.get("title")
+        head = " — ".join(part for part in (author, title) if part)
+        lines.append(f"┌─ {head}" if head else "┌─")
+        if embed.get("url"):
+            lines.append(f"│  {embed['url']}")
+        for text in (embed.get("description") or "").split("\n"):
+            lines.append(f"│ {text}")
+        for f in embed.get("fields", []):
+            lines.append(f"│ {f['name']}: {f['value']}")
+        footer = (embed.get("footer") or {}).get("text")
+        lines.append(f"└─ {footer}" if footer else "└─")
+    buttons = [b for b in _buttons(payload.get("components"))]
+    if buttons:
+        shown = [
+            f"[{b.get('label')}{'' if not b.get('disabled') else ' (off)'}]"
+            + (f"({b['url']})" if b.get("url") else "")
+            for b in buttons
+        ]
+        lines.append(" ".join(shown))
+    return "\n".join(lines)
+
+
+def format_outcome(outcome: Outcome) -> str:
+    """One action's result as terminal text."""
+    if outcome.error:
+        return f"! {outcome.error}"
+    parts = []
+    if outcome.choices is not None:
+        parts.append("choices: " + ", ".join(str(c.get("name")) for c in outcome.choices))
+    for payload in outcome.messages:
+        parts.append(format_message(payload))
+    if outcome.ephemeral:
+        parts.insert(0, "(only you can see this)")
+    if outcome.late:
+        when = "never" if outcome.ack_ms is None else f"after {outcome.ack_ms:.0f} ms"
+        parts.append(f"! acknowledged {when}: Discord would show this interaction as failed")
+    return "\n".join(parts) if parts else "(no reply)"
+
+
+async def console(
+    library: Library,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    settings: Settings | None = None,
+    user: str = "you",
+) -> None:
+    """Chat with the bot in the terminal as a simulated user; EOF or ``quit`` ends it."""
+    stdout.write(CONSOLE_HELP + "\n")
+    async with open_session(library, settings) as session:
+        name, admin = user, True  # the console user may /ingest; ":as bob" is not an admin
+        while True:
+            stdout.write(f"{name}> ")
+            stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line or line.strip() in ("quit", "exit", ":quit"):
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(":as "):
+                words = line.split()[1:]
+                name, admin = words[0], "admin" in words[1:]
+                continue
+            try:
+                outcome = await _console_line(session, line, name, admin)
+            except (SetupError, BackendError, ValueError, OSError) as error:
+                stdout.write(f"! {error}\n")
+                continue
+            stdout.write(format_outcome(outcome) + "\n")
+        stdout.write("bye\n")
+
+
+async def _console_line(session: Session, line: str, name: str, admin: bool) -> Outcome:
+    if line.startswith(":click "):
+        return await session.click(name, line[len(":click ") :].strip())
+    if line.startswith(":wait "):
+        return await session.wait(float(line.split()[1]))
+    if line.startswith("/"):
+        command, options = parse_slash(line, session)
+        return await session.slash(name, command, options, admin=admin)
+    if not line.startswith("@storybot"):
+        line = f"@storybot {line}"
+    return await session.message(name, line, admin=admin)

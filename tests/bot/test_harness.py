@@ -1,0 +1,138 @@
+"""The offline harness: JSONL simulation, the console, and its version pins."""
+
+from __future__ import annotations
+
+import io
+import json
+from importlib.metadata import version
+
+import pytest
+
+from bot import harness
+from bot.harness import ACK_LIMIT_MS, Outcome, console, format_outcome, simulate
+from bot.settings import Settings
+
+SCRIPT = [
+    '{"as": "alice", "slash": "ask", "options": {"question": "what did Microsoft say?"}}',
+    '{"as": "alice", "click": "More results"}',
+    '{"as": "bob", "click": "More results"}',
+    '{"as": "bob", "click": "Context 6"}',
+    '{"as": "carol", "message": "@storybot what did Microsoft say?"}',
+    "# a comment",
+    '{"as": "dave", "admin": true, "slash": "ingest", "options": {"url": "http://127.0.0.1/"}}',
+    '{"as": "alice", "slash": "ask", "autocomplete": "source", "options": {"source": "Ex"}}',
+    '{"as": "alice", "slash": "help"}',
+]
+
+
+async def run_script(library, lines, settings=None) -> tuple[int, list[dict]]:
+    out = io.StringIO()
+    status = await simulate(lines, library, out, settings=settings or Settings(ask_cooldown=0))
+    return status, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+async def test_simulate_prints_one_json_line_per_action(library) -> None:
+    """Each action yields a numbered JSON line with ack time, visibility and API payloads."""
+    status, results = await run_script(library, SCRIPT)
+    assert status == 0
+    assert [r["action"] for r in results] == [1, 2, 3, 4, 5, 6, 7, 8]
+    ask, page2, refused, context, mention, ingest, choices, help_ = results
+    assert all(r["ack_ms"] < ACK_LIMIT_MS for r in results)
+    assert ask["ephemeral"] is False and ask["messages"][0]["embeds"]
+    assert ask["messages"][0]["components"][0]["type"] == 1
+    assert "Results 6" in page2["messages"][0]["content"]
+    assert refused["ephemeral"] and "Only the person" in refused["messages"][0]["content"]
+    assert context["ephemeral"] and context["messages"][0]["embeds"]
+    assert mention["messages"][0]["content"] == ask["messages"][0]["content"]
+    assert "loopback" in ingest["messages"][0]["content"]
+    assert "Example Wire" in [c["value"] for c in choices["choices"]]
+    assert help_["ephemeral"]
+
+
+async def test_simulate_reports_bad_actions_and_exits_nonzero(library) -> None:
+    """Malformed lines and impossible actions become error lines and a non-zero status."""
+    status, results = await run_script(
+        library,
+        [
+            "not json",
+            '{"as": "carol", "slash": "ingest", "options": {"url": "http://x.example/"}}',
+            '{"as": "alice", "click": "No such button"}',
+            '{"as": "alice"}',
+        ],
+    )
+    assert status == 1
+    assert [r["action"] for r in results] == [1, 2, 3, 4]
+    assert "not JSON" in results[0]["error"]
+    assert "not visible" in results[1]["error"]
+    assert "No such button" in results[2]["error"]
+    assert "needs one of" in results[3]["error"]
+
+
+async def test_simulate_wait_moves_the_cooldown_clock(library) -> None:
+    """A wait action lets a per-user cooldown expire in simulated time."""
+    ask = '{"as": "alice", "slash": "ask", "options": {"question": "Microsoft"}}'
+    status, results = await run_script(
+        library, [ask, ask, '{"wait": 61}', ask], Settings(ask_cooldown=60)
+    )
+    assert status == 0
+    assert "Slow down" in results[1]["messages"][0]["content"]
+    assert results[2] == {"action": 3, "waited": 61.0}
+    assert results[3]["messages"][0]["content"].startswith("**Results")
+
+
+def test_late_acknowledgement_is_flagged() -> None:
+    """An action acknowledged after 3 s is marked late and fails the run."""
+    outcome = Outcome(action=1, ack_ms=3500.0, interaction=True)
+    assert outcome.late and not outcome.ok
+    assert "3500 ms" in outcome.to_json()["late"]
+    assert "as failed" in format_outcome(outcome)
+    never = Outcome(action=2, interaction=True)
+    assert never.late and never.to_json()["late"] == "never acknowledged"
+    message = Outcome(action=3, ack_ms=3500.0)  # no 3-second rule for plain messages
+    assert not message.late and message.ok
+
+
+async def test_console_chats_with_the_bot(library) -> None:
+    """Lines become mentions or slash commands; replies print as text; quit ends it."""
+    stdin = io.StringIO(
+        "what did Microsoft say?\n"
+        ":click More results\n"
+        "/sources\n"
+        "/ask Microsoft private:true\n"
+        ":as bob\n"
+        ":click Previous\n"
+        "/nosuch\n"
+        "quit\n"
+        "never read\n"
+    )
+    stdout = io.StringIO()
+    await console(library, stdin, stdout, settings=Settings(ask_cooldown=0))
+    text = stdout.getvalue()
+    assert "**Results 1–5" in text and "**Results 6–" in text
+    assert "┌─" in text and "[More results]" in text
+    assert "Sources" in text
+    assert "(only you can see this)" in text
+    assert "Only the person who asked" in text
+    assert "no command /nosuch" in text
+    assert text.rstrip().endswith("bye")
+
+
+async def test_console_ends_on_eof(library) -> None:
+    """End of input closes the console cleanly."""
+    stdout = io.StringIO()
+    await console(library, io.StringIO("/help\n"), stdout)
+    assert "storybot" in stdout.getvalue() and stdout.getvalue().rstrip().endswith("bye")
+
+
+def test_pins_match_installed_versions() -> None:
+    """The installed discord.py and simcord are the pinned minor versions."""
+    harness.check_pins()
+    assert version("discord.py").startswith("2.7.")
+    assert version("simcord").startswith("3.2.")
+
+
+def test_pin_check_rejects_other_versions(monkeypatch) -> None:
+    """Another discord.py version makes the harness refuse with a clear message."""
+    monkeypatch.setattr(harness, "version", lambda name: "9.9.9")
+    with pytest.raises(RuntimeError, match=r"pinned to discord\.py 2\.7\.x"):
+        harness.check_pins()

@@ -1,0 +1,130 @@
+"""Settings from the environment: defaults, validation, and a token that never shows."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, TokenFilter, load_settings
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDe.secret-token-value"
+
+
+def test_defaults_need_no_environment() -> None:
+    """An empty environment gives usable defaults (the harness needs no token)."""
+    settings = load_settings({})
+    assert settings.data_dir == Path("./data") and settings.engine == "tantivy"
+    assert settings.ask_cooldown == 10.0 and settings.owner_ids == frozenset()
+
+
+def test_every_setting_is_read() -> None:
+    """Each variable lands in its field, converted."""
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "STORYBOT_DATA_DIR": "/srv/storybot",
+            "STORYBOT_ENGINE": "rank-bm25",
+            "STORYBOT_DEV_GUILD": "123456789012345678",
+            "STORYBOT_OWNER_IDS": "123456789012345678, 223456789012345678",
+            "STORYBOT_ASK_COOLDOWN": "2.5",
+            "STORYBOT_MAX_UPLOAD_BYTES": "1000",
+            "STORYBOT_LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.require_token() == TOKEN
+    assert settings.data_dir == Path("/srv/storybot") and settings.engine == "rank-bm25"
+    assert settings.dev_guild == 123456789012345678
+    assert settings.owner_ids == {123456789012345678, 223456789012345678}
+    assert settings.ask_cooldown == 2.5 and settings.max_upload_bytes == 1000
+    assert settings.log_level == "DEBUG"
+
+
+def test_all_problems_are_reported_together() -> None:
+    """Every malformed variable is named in one error."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                "STORYBOT_ENGINE": "lucene",
+                "STORYBOT_DEV_GUILD": "my-server",
+                "STORYBOT_OWNER_IDS": "12,abc",
+                "STORYBOT_ASK_COOLDOWN": "-1",
+                "STORYBOT_MAX_UPLOAD_BYTES": "999999999999",
+                "STORYBOT_LOG_LEVEL": "LOUD",
+            }
+        )
+    text = str(caught.value)
+    for name in (
+        "STORYBOT_ENGINE",
+        "STORYBOT_DEV_GUILD",
+        "STORYBOT_OWNER_IDS",
+        "STORYBOT_ASK_COOLDOWN",
+        "STORYBOT_MAX_UPLOAD_BYTES",
+        "STORYBOT_LOG_LEVEL",
+    ):
+        assert name in text
+    assert len(caught.value.problems) == 7  # both bad owner ids
+
+
+def test_missing_token_is_explained() -> None:
+    """Running for real without a token says how to provide one."""
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
+        Settings().require_token()
+
+
+def test_token_never_appears_in_repr() -> None:
+    """repr/str of the settings hide the token."""
+    settings = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings)
+    assert TOKEN not in f"{settings.token}"
+
+
+def test_dotenv_file_is_read_without_overriding(tmp_path, monkeypatch) -> None:
+    """.env fills in unset variables; variables already set win."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("STORYBOT_ENGINE=rank-bm25\nSTORYBOT_ASK_COOLDOWN=3\n")
+    monkeypatch.setenv("STORYBOT_ASK_COOLDOWN", "7")
+    monkeypatch.delenv("STORYBOT_ENGINE", raising=False)
+    settings = load_settings(dotenv=env_file)
+    assert settings.engine == "rank-bm25" and settings.ask_cooldown == 7.0
+
+
+def test_token_filter_scrubs_log_records(caplog) -> None:
+    """A log line that contains the token is rewritten before any handler sees it."""
+    logger = logging.getLogger("storybot-test")
+    logger.addFilter(TokenFilter(TOKEN))
+    with caplog.at_level(logging.INFO, logger="storybot-test"):
+        logger.info("connecting with %s", TOKEN)
+    assert TOKEN not in caplog.text and "[token]" in caplog.text
+
+
+def test_discord_token_is_none_when_unset_and_hidden_when_set() -> None:
+    """discord_token is None without a token and a Secret (not the raw string) with one."""
+    assert load_settings({}).discord_token is None
+    wrapped = load_settings({"DISCORD_TOKEN": TOKEN}).discord_token
+    assert wrapped is not None and TOKEN not in repr(wrapped) and wrapped.reveal() == TOKEN
+
+
+def test_env_example_documents_every_setting_and_loads() -> None:
+    """.env.example names every variable, each with a comment, and loads cleanly."""
+    from dotenv import dotenv_values
+
+    path = Path(__file__).resolve().parents[2] / ".env.example"
+    values = dotenv_values(path)
+    expected = {
+        "DISCORD_TOKEN",
+        "STORYBOT_DATA_DIR",
+        "STORYBOT_ENGINE",
+        "STORYBOT_DEV_GUILD",
+        "STORYBOT_OWNER_IDS",
+        "STORYBOT_ASK_COOLDOWN",
+        "STORYBOT_MAX_UPLOAD_BYTES",
+        "STORYBOT_LOG_LEVEL",
+    }
+    assert set(values) == expected
+    load_settings({k: v or "" for k, v in values.items()})
+    lines = path.read_text().splitlines()
+    for name in expected:
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{name}="))
+        assert lines[index - 1].startswith("#")
