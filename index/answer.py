@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from index.analysis.analyzers import Analyzer, analyzer_for
+from index.analysis.keys import query_keys
+from index.glossary import translations
 from index.engine.base import Hit, Query
 from index.links import text_fragment_link
 from index.models import Answer, Article, Passage, Quote
@@ -33,6 +35,7 @@ class Ranking:
 
     key_weight_same: float = 0.1  # keys field weight when question and articles share a language
     key_weight_cross: float = 0.5  # … when they do not
+    gloss_weight: float = 0.5  # weight of a glossary counterpart of a question word
     statement_bonus: float = 0.6  # speaker before a reporting verb in one sentence
     statement_weak: float = 0.25  # speaker and a reporting verb in one sentence, any order
     min_coverage: float = 0.5  # share of the question's IDF weight a quoted passage must match
@@ -47,6 +50,8 @@ class Word:
     term: str
     key: str | None
     speaker: bool
+    alt_key: str | None = None  # a second key a question word may match (keys.query_keys)
+    glosses: tuple[str, ...] = ()  # the word's counterparts in the articles' language
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +77,12 @@ def plan_searches(
         for word in question.words:
             result = analyser.word(word.text)
             if result is not None:
-                words.append(Word(result[0], result[1], id(word) in speaker_words))
+                extra = [k for k in query_keys(word.text.casefold()) if k != result[1]]
+                words.append(Word(
+                    result[0], result[1], id(word) in speaker_words,
+                    extra[0] if extra and result[1] else None,
+                    translations(word.text, question.lists, lang),
+                ))
         if not words:
             continue
         key_weight = ranking.key_weight_same if lang == question.lang else ranking.key_weight_cross
@@ -80,8 +90,11 @@ def plan_searches(
         keys: dict[str, float] = {}
         for w in words:
             terms[w.term] = terms.get(w.term, 0.0) + 1.0
-            if w.key is not None and key_weight > 0:
-                keys[w.key] = keys.get(w.key, 0.0) + key_weight
+            for gloss in w.glosses:
+                terms[gloss] = max(terms.get(gloss, 0.0), ranking.gloss_weight)
+            for key in (w.key, w.alt_key):
+                if key is not None and key_weight > 0:
+                    keys[key] = keys.get(key, 0.0) + key_weight
         plans.append(Plan(lang, tuple(words), Query(terms, keys, lang=lang, source=source)))
     return plans
 
@@ -173,10 +186,11 @@ def _coverage(
     keys = frozenset(k for _w, _t, k in analysed if k is not None)
     matched_weight = 0.0
     for word, weight in zip(plan.words, cand.weights, strict=True):
-        if word.term in terms or (word.key is not None and word.key in keys):
+        if (word.term in terms or word.key in keys or word.alt_key in keys
+                or not terms.isdisjoint(word.glosses)):
             matched_weight += weight
-    wanted_terms = {w.term for w in plan.words}
-    wanted_keys = {w.key for w in plan.words if w.key is not None}
+    wanted_terms = {t for w in plan.words for t in (w.term, *w.glosses)}
+    wanted_keys = {k for w in plan.words for k in (w.key, w.alt_key) if k is not None}
     surfaces = tuple(dict.fromkeys(
         w for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
     ))

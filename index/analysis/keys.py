@@ -30,7 +30,7 @@ import jellyfish
 from anyascii import anyascii
 from indic_transliteration import sanscript
 
-__all__ = ["MIN_CONSONANTS", "phonetic_key", "romanize"]
+__all__ = ["MIN_CONSONANTS", "phonetic_key", "query_keys", "romanize"]
 
 MIN_CONSONANTS = 2
 """A key needs at least this many consonants other than the weak H, W and Y.
@@ -47,6 +47,8 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NOT_ALPHA = re.compile(r"[^a-z]+")
 _WEAK = frozenset("AHWY")  # vowel marker and glides: not counted towards MIN_CONSONANTS
 _VOWELS = frozenset("AEIOU")
+_TRIMMED_ENDINGS = frozenset("SY")
+_MIN_TRIM_LENGTH = 3
 
 _NUKTA = "\u093c"
 _VIRAMA = "\u094d"
@@ -185,8 +187,36 @@ def phonetic_key(word: str) -> str | None:
     for pattern, replacement in _tables().latin:
         text = pattern.sub(replacement, text)
     key = jellyfish.metaphone(text).upper()
-    if key[:1] in _VOWELS:
+    # Glides come and go between spellings (न्यूटन = "nyutan" for Newton, यूनिवर्सिटी = "yu…" for
+    # university): an initial Y reads as a vowel, any other Y is dropped.
+    if key[:1] in _VOWELS or key[:1] == "Y":
         key = "A" + key[1:]
+    key = key[:1] + key[1:].replace("Y", "")
+    # Inflection endings that one language writes and the other drops: English plural -s
+    # (years, farmers), and the -iya that Hindi adds to names in -ia (India = इंडिया).
+    while len(key) > _MIN_TRIM_LENGTH and key[-1] in _TRIMMED_ENDINGS:
+        key = key[:-1]
     if sum(ch not in _WEAK for ch in key) < MIN_CONSONANTS:
         return None
     return key
+
+
+_DEMONYM = re.compile(r"(?:ian|ean|an|ese)$")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def query_keys(word: str) -> tuple[str, ...]:
+    """The keys a question word should match: its own, and for a Latin people-or-language word
+    (Tibetan, American, Chinese) also its place's, since Hindi derives those differently
+    (तिब्बती, अमेरिकी, चीनी all reduce to the place's key).
+
+    Example: ``query_keys("Tibetan") == ("TBTN", "TBT")``.
+    """
+    key = phonetic_key(word)
+    keys = [key] if key else []
+    lowered = word.lower()
+    if lowered.isascii() and len(lowered) > 5 and _DEMONYM.search(lowered):
+        place = phonetic_key(_DEMONYM.sub("", lowered))
+        if place and place not in keys and len(place) >= 3:
+            keys.append(place)
+    return tuple(keys)

@@ -17,7 +17,7 @@ PAIRS = [
     ("subscription", "सब्सक्रिप्शन", "SBSKRPXN"),
     ("Musk", "मस्क", "MSK"),
     ("Elon", "एलोन", "ALN"),
-    ("Satya", "सत्या", "STY"),
+    ("Satya", "सत्या", "ST"),
     ("OpenAI", "ओपनएआई", "APN"),
     ("data", "डेटा", "TT"),
     ("Instagram", "इंस्टाग्राम", "ANSTKRM"),
