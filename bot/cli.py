@@ -2,7 +2,8 @@
 
 Subcommands: ``ingest``, ``ask``, ``sources``, ``reindex``, ``eval``, ``bench`` (the library),
 ``run`` (Discord when ``DISCORD_TOKEN`` is set, else the offline console), ``console`` and
-``simulate`` (the offline harness). The data directory is ``STORYBOT_DATA_DIR`` (``./data``).
+``simulate`` (the offline harness). Settings (data directory ``STORYBOT_DATA_DIR``, default
+``./data``; engine) come from the environment or ``.env``, see ``bot/settings.py``.
 """
 
 from __future__ import annotations
@@ -11,32 +12,28 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
 from index.engine import ENGINES
 from index.errors import StorybotError
+from index.library import Library
 
 __all__ = ["main"]
 
 log = logging.getLogger("storybot")
 
 
-def _data_dir() -> Path:
-    return Path(os.environ.get("STORYBOT_DATA_DIR") or "data")
-
-
 def _engine() -> str:
-    return os.environ.get("STORYBOT_ENGINE") or "tantivy"
+    return load_settings().engine
 
 
-async def _open():  # type: ignore[no-untyped-def]
-    from index.library import Library
-
-    return await Library.open(_data_dir(), engine=_engine())
+async def _open() -> Library:
+    settings = load_settings()
+    return await Library.open(settings.data_dir, engine=settings.engine)
 
 
 async def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -105,8 +102,6 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 async def _cmd_run(args: argparse.Namespace) -> int:
-    from bot.settings import load_settings
-
     settings = load_settings()
     if settings.discord_token is None:
         print("No DISCORD_TOKEN set: starting the offline console on the local corpus "
@@ -120,10 +115,10 @@ async def _cmd_run(args: argparse.Namespace) -> int:
 
 async def _cmd_console(args: argparse.Namespace) -> int:
     from bot.harness import console
-
+    settings = load_settings()
     library = await _open()
     try:
-        await console(library, sys.stdin, sys.stdout)
+        await console(library, sys.stdin, sys.stdout, settings=settings)
     finally:
         await library.close()
     return 0
@@ -131,11 +126,11 @@ async def _cmd_console(args: argparse.Namespace) -> int:
 
 async def _cmd_simulate(args: argparse.Namespace) -> int:
     from bot.harness import simulate
-
+    settings = load_settings()
     library = await _open()
     try:
         with args.script.open(encoding="utf-8") as script:
-            return await simulate(script, library, sys.stdout)
+            return await simulate(script, library, sys.stdout, settings=settings)
     finally:
         await library.close()
 
@@ -202,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return asyncio.run(args.func(args))
-    except StorybotError as exc:
+    except (StorybotError, SettingsError) as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -46,6 +46,7 @@ def format_sources(rows: list[SourceSummary]) -> str:
     lines = [f"{'source':<{width}}  lang  articles  newest"]
     for r in rows:
         lines.append(
-            f"{(r.source or '(no source)'):<{width}}  {r.lang:<4}  {r.articles:>8}  {r.newest or ''}"
+            f"{(r.source or '(no source)'):<{width}}  {r.lang:<4}  {r.articles:>8}"
+            f"  {r.newest or ''}"
         )
     return "\n".join(lines)

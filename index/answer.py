@@ -19,14 +19,14 @@ from dataclasses import dataclass
 
 from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.keys import query_keys
-from index.glossary import translations
 from index.engine.base import Hit, Query
+from index.glossary import translations
 from index.links import text_fragment_link
 from index.models import Answer, Article, Passage, Quote
 from index.passages import split_sentences
 from index.query import Question, reporting_stems
 
-__all__ = ["Ranking", "Plan", "assemble", "plan_searches"]
+__all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class Ranking:
     key_weight_same: float = 0.1  # keys field weight when question and articles share a language
     key_weight_cross: float = 0.5  # … when they do not
     gloss_weight: float = 0.5  # weight of a glossary counterpart of a question word
+    title_weight: float = 0.3  # weight of a match in the passage's article title
     statement_bonus: float = 0.6  # speaker before a reporting verb in one sentence
     statement_weak: float = 0.25  # speaker and a reporting verb in one sentence, any order
     min_coverage: float = 0.5  # share of the question's IDF weight a quoted passage must match
@@ -95,7 +96,8 @@ def plan_searches(
             for key in (w.key, w.alt_key):
                 if key is not None and key_weight > 0:
                     keys[key] = keys.get(key, 0.0) + key_weight
-        plans.append(Plan(lang, tuple(words), Query(terms, keys, lang=lang, source=source)))
+        query = Query(terms, keys, lang=lang, source=source, title_weight=ranking.title_weight)
+        plans.append(Plan(lang, tuple(words), query))
     return plans
 
 

@@ -1,4 +1,4 @@
-"""An article draft → an article ready to store: cleaned, its language known, split into passages."""
+"""An article draft → an article ready to store: cleaned, language known, split into passages."""
 
 from __future__ import annotations
 

@@ -96,20 +96,25 @@ def corpus_articles(path: Path, n_passages: int) -> Iterator[ArticleDraft]:
     opener = gzip.open if path.suffix == ".gz" else open
     made, lap = 0, 0
     while made < n_passages:
-        with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8") as handle:
             for number, line in enumerate(handle):
                 record = json.loads(line)
                 text = record.get("text") or ""
                 made += max(1, text.count("\n") + 1)
                 yield ArticleDraft(
                     text=text, origin=f"{path.name}:{lap}:{number}", title=record.get("title"),
-                    url=f"{record['url']}#lap{lap}" if record.get("url") and lap else record.get("url"),
+                    url=_lap_url(record.get("url"), lap),
                     source=record.get("source"), lang=record.get("lang"),
                     published=record.get("published"),
                 )
                 if made >= n_passages:
                     return
         lap += 1
+
+
+def _lap_url(url: str | None, lap: int) -> str | None:
+    """A distinct URL for each pass over a corpus file, so repeats are stored, not updated."""
+    return f"{url}#lap{lap}" if url and lap else url
 
 
 async def _fill(data_dir: Path, drafts: Iterator[ArticleDraft]) -> int:
@@ -161,7 +166,7 @@ async def _worker(data_dir: Path, engine: str, n_queries: int) -> dict[str, Any]
     }
 
 
-def _any_query():  # type: ignore[no-untyped-def]
+def _any_query():
     from index.engine import Query
 
     return Query({"x": 1.0}, {})

@@ -68,9 +68,10 @@ def _is_title_echo(line: str, title_canon: str) -> bool:
 def clean_article(text: str, title: str | None = None) -> Cleaned:
     """Keep the article's own lines and find its title when none is given.
 
-    >>> c = clean_article("Home News\\n3 min read\\nBig Story\\nIt began on Monday with a long letter to them.\\n")
+    >>> text = "Home News\\n3 min read\\nBig Story\\nIt began on Monday with a long letter.\\n"
+    >>> c = clean_article(text)
     >>> c.title, c.text
-    ('Big Story', 'It began on Monday with a long letter to them.')
+    ('Big Story', 'It began on Monday with a long letter.')
     """
     boilerplate = _boilerplate()
     raw = [" ".join(line.replace("\u00a0", " ").split()) for line in text.splitlines()]
@@ -107,6 +108,8 @@ def _guess_title(lead: list[str], kept: list[str]) -> str | None:
     """A headline: a lead line that is repeated (shortest form wins), else the last lead line."""
     canons = [_canon(line) for line in lead + kept]
     for line in lead + kept[:10]:
+        if _ends_like_sentence(line) or len(line) > _SHORT_LINE:
+            continue  # a headline is short and is not a sentence
         canon = _canon(line)
         echoes = [c for c in canons if c != canon and (c.startswith(canon) or canon.startswith(c))]
         if canons.count(canon) > 1 or echoes:

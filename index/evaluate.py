@@ -81,7 +81,7 @@ async def evaluate(
         ranking or Ranking(), min_coverage=0.0, duplicate_overlap=float("inf")
     )
     drafts = (
-        ArticleDraft(text=r["text"], origin=str(r["id"]), lang=r.get("lang"))
+        ArticleDraft(text=r["text"], origin=str(r["id"]), lang=r.get("lang"), title=r.get("title"))
         for r in _records(_passages_file(folder))
         if isinstance(r.get("text"), str) and r["text"].strip()
     )

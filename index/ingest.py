@@ -66,7 +66,7 @@ def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Ite
             return
         size = path.stat().st_size
         if size > max_bytes:
-            yield IngestFailure(origin, f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
+            yield IngestFailure(origin, _too_big("file", size, max_bytes))
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -98,7 +98,7 @@ def read_bytes(
         yield from _read_jsonl(iter(data.splitlines(keepends=True)), origin, max_bytes)
         return
     if len(data) > max_bytes:
-        yield IngestFailure(origin, f"file is {len(data):,} bytes, over the {max_bytes:,} byte limit")
+        yield IngestFailure(origin, _too_big("file", len(data), max_bytes))
         return
     try:
         text = _decode(data, origin)
@@ -108,6 +108,10 @@ def read_bytes(
             yield _from_text(text, origin, meta or {})
     except BadInput as exc:
         yield IngestFailure(exc.origin, exc.reason)
+
+
+def _too_big(what: str, size: int, limit: int) -> str:
+    return f"{what} is {size:,} bytes, over the {limit:,} byte limit"
 
 
 def _decode(data: bytes, origin: str) -> str:
@@ -174,17 +178,23 @@ def _from_html(html: str, origin: str, meta: dict[str, Any]) -> ArticleDraft:
         html, url=meta.get("url"), with_metadata=True, include_comments=False,
         include_tables=False, favor_precision=True,
     )
-    if extracted is None or not (extracted.text or "").strip():
+    def field(name: str) -> Any:
+        if isinstance(extracted, dict):
+            return extracted.get(name)
+        return getattr(extracted, name, None)
+
+    text = field("text") or ""
+    if not text.strip():
         raise BadInput(origin, "no article text found in the HTML page")
     found = {
-        "title": extracted.title,
-        "url": extracted.url,
-        "source": extracted.sitename,
-        "lang": extracted.language,
-        "published": extracted.date,
+        "title": field("title"),
+        "url": field("url"),
+        "source": field("sitename"),
+        "lang": field("language"),
+        "published": field("date"),
     }
     merged = {k: v for k, v in found.items() if v} | {k: v for k, v in meta.items() if v}
-    return _draft(extracted.text or "", origin, merged)
+    return _draft(text, origin, merged)
 
 
 def _read_jsonl(lines: Iterable[bytes], origin: str, max_bytes: int) -> Iterator[Item]:
@@ -193,7 +203,7 @@ def _read_jsonl(lines: Iterable[bytes], origin: str, max_bytes: int) -> Iterator
         if not raw.strip():
             continue
         if len(raw) > max_bytes:
-            yield IngestFailure(where, f"line is {len(raw):,} bytes, over the {max_bytes:,} byte limit")
+            yield IngestFailure(where, _too_big("line", len(raw), max_bytes))
             continue
         try:
             record = json.loads(raw.decode("utf-8-sig"))

@@ -38,6 +38,7 @@ __all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
 
 log = logging.getLogger(__name__)
 
+_Item = ArticleDraft | IngestFailure
 DB_NAME = "storybot.sqlite3"
 INDEX_DIR = "index"
 _SYNC_BATCH = 2000  # articles per index commit while catching up
@@ -80,15 +81,14 @@ class Library:
         store = await Store.open(data_dir / DB_NAME)
         index_path = data_dir / INDEX_DIR
         try:
-            if engine == "tantivy" and index_path.exists() and not TantivyEngine.is_readable(
-                index_path
-            ):
+            fresh = engine != "tantivy" or not (index_path / "meta.json").is_file()
+            if not fresh and not TantivyEngine.is_readable(index_path):
                 log.warning("search index at %s is unreadable; rebuilding it", index_path)
                 TantivyEngine.destroy(index_path)
-                await store.reset_index_state()
+                fresh = True
             built = make_engine(engine, index_path)
-            if engine != "tantivy" or not any(index_path.iterdir()):
-                await store.reset_index_state()  # an in-memory or new index holds nothing yet
+            if fresh or (built.num_docs() == 0 and await store.count_passages() > 0):
+                await store.reset_index_state()  # a new or emptied index holds nothing yet
         except BaseException:
             await store.close()
             raise
@@ -129,11 +129,11 @@ class Library:
         for i in range(0, len(stale), _SYNC_BATCH):
             batch = stale[i : i + _SYNC_BATCH]
             ids = [article_id for article_id, _version in batch]
-            sources = {a.id: a.source or "" for a in (await self.store.articles(ids)).values()}
+            heads = await self.store.citations(ids)
             passages: list[Passage] = []
             async for chunk in self.store.iter_passages(ids):
                 passages.extend(chunk)
-            await asyncio.to_thread(self._engine_write, ids, _docs(passages, sources))
+            await asyncio.to_thread(self._engine_write, ids, _docs(passages, heads))
             await self.store.mark_indexed(batch, [])
             changed += len(batch)
         self._langs = await self.store.languages()
@@ -159,7 +159,9 @@ class Library:
 
     # --- ingesting ---------------------------------------------------------------------------
 
-    async def ingest_paths(self, paths: Sequence[Path | str], *, progress: bool = False) -> IngestReport:
+    async def ingest_paths(
+        self, paths: Sequence[Path | str], *, progress: bool = False
+    ) -> IngestReport:
         """Ingest files and folders; every item lands or is reported, whatever the others do."""
         report = IngestReport()
         bar = _progress_bar(progress)
@@ -333,16 +335,25 @@ class Library:
         return passage, before.text if before else "", after.text if after else ""
 
 
-def _docs(passages: Iterable[Passage], sources: dict[str, str]) -> Iterable[Doc]:
+def _docs(passages: Iterable[Passage], articles: dict[str, Article]) -> Iterable[Doc]:
+    """Engine documents: each passage's terms and keys, its article's outlet and title terms."""
+    titles: dict[str, list[str]] = {}
     for passage in passages:
+        article = articles.get(passage.article_id)
+        if passage.article_id not in titles:
+            title = article.title if article else None
+            titles[passage.article_id] = (
+                analyzer_for(article.lang).terms(title) if article and title else []
+            )
         analysed = analyzer_for(passage.lang).analyze(passage.text)
         yield Doc(
             article_id=passage.article_id, position=passage.position, lang=passage.lang,
-            terms=analysed.terms, keys=analysed.keys, source=sources.get(passage.article_id, ""),
+            terms=analysed.terms, keys=analysed.keys,
+            source=(article.source or "") if article else "", title=titles[passage.article_id],
         )
 
 
-def _take(iterator: Iterable[ArticleDraft | IngestFailure], n: int) -> list[ArticleDraft | IngestFailure]:
+def _take(iterator: Iterable[_Item], n: int) -> list[_Item]:
     out = []
     for item in iterator:
         out.append(item)
@@ -364,4 +375,4 @@ def _progress_bar(enabled: bool) -> _NoBar:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(unit=" articles", desc="ingest")  # type: ignore[return-value]
+    return tqdm(unit=" articles", desc="ingest")

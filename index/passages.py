@@ -1,8 +1,9 @@
 """Article text → sentences → passages of a few whole sentences, with offsets.
 
 Sentences end at ``. ! ?`` (Latin), ``।`` / ``॥`` (Devanagari) and at every line break (a line
-of cleaned text is a paragraph). A dot after a known abbreviation (``index/data/abbreviations.txt``),
-an initial ("J. K.") or between digits ("16.00") does not end a sentence.
+of cleaned text is a paragraph). A dot after a known abbreviation
+(``index/data/abbreviations.txt``), an initial ("J. K.", "J.K.") or between digits ("16.00") does
+not end a sentence; "No." does only when no number follows.
 
 A passage is a paragraph, cut between sentences when it is long, so a quote is always whole
 sentences from one paragraph.
@@ -26,6 +27,8 @@ Span = tuple[int, int]
 # A sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?।॥]+[\"'”’»)\]]*(?=\s)|[।॥]+[\"'”’»)\]]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
+_NUMBER_ABBREVIATIONS = ("no", "nos")
 
 
 @cache
@@ -41,8 +44,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not match:
         return False
     word = match.group(1).lower()
-    initial = len(word) == 1 and text[match.start(1)].isupper()
-    return initial or word in _abbreviations()
+    if _INITIALS.fullmatch(match.group(1)):
+        return True  # "J." or "J.K."
+    if word in _NUMBER_ABBREVIATIONS:
+        return text[dot + 1 : dot + 3].strip()[:1].isdigit()  # "No. 5", but "said no."
+    return word in _abbreviations()
 
 
 def _paragraph_sentences(text: str, start: int, end: int) -> Iterator[Span]:

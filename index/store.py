@@ -102,7 +102,7 @@ def _article(row: sqlite3.Row | tuple) -> Article:
 
 
 class Store:
-    """Async access to the SQLite file. Use ``await Store.open(path)`` and ``await store.close()``."""
+    """Async access to the SQLite file: ``await Store.open(path)``, ``await store.close()``."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
@@ -221,7 +221,8 @@ class Store:
 
     async def _log(self, origin: str, article_id: str | None, action: str, reason: str) -> None:
         await self._db.execute(
-            "INSERT INTO ingest_log (at, origin, article_id, action, reason) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_log (at, origin, article_id, action, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
             (_now(), origin, article_id, action, reason),
         )
         await self._db.commit()
@@ -336,6 +337,21 @@ class Store:
                         row[11],
                     )
         return passages, articles
+
+    async def citations(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Articles by id with their metadata only (texts left empty): enough to cite them."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self._db.execute(
+                "SELECT id, title, source, url, lang, published, '', '', content_hash, 0"
+                f" FROM articles WHERE id IN ({marks})",
+                chunk,
+            ) as cur:
+                found.update({str(r[0]): _article(r) for r in await cur.fetchall()})
+        return found
 
     async def iter_passages(
         self, article_ids: Sequence[str] | None = None, batch: int = 5000

@@ -8,7 +8,16 @@ from index.engine.base import Doc, Engine, Hit, Query
 from index.engine.rankbm25_engine import RankBM25Engine
 from index.engine.tantivy_engine import TantivyEngine
 
-__all__ = ["ENGINES", "Doc", "Engine", "Hit", "Query", "RankBM25Engine", "TantivyEngine", "make_engine"]
+__all__ = [
+    "ENGINES",
+    "Doc",
+    "Engine",
+    "Hit",
+    "Query",
+    "RankBM25Engine",
+    "TantivyEngine",
+    "make_engine",
+]
 
 ENGINES = ("tantivy", "rank-bm25")
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["B", "K1", "Doc", "Engine", "Hit", "Query"]
+__all__ = ["K1", "B", "Doc", "Engine", "Hit", "Query"]
 
 # BM25 parameters shared by both engines (tantivy's own, which it does not let us change).
 K1 = 1.2
@@ -26,6 +26,7 @@ class Doc:
     terms: Sequence[str]
     keys: Sequence[str]
     source: str = ""  # outlet name, lowercased, for the /ask source filter
+    title: Sequence[str] = ()  # the article title's terms, searched at a lower weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,14 @@ class Query:
     keys: dict[str, float]
     lang: str | None = None
     source: str | None = None
+    title_weight: float = 0.0  # the terms are also searched in the title field at this weight
+
+    def fields(self) -> list[tuple[str, dict[str, float]]]:
+        """Each field with its weighted tokens: terms, keys, and the terms again on titles."""
+        fields = [("terms", self.terms), ("keys", self.keys)]
+        if self.title_weight > 0:
+            fields.append(("title", {t: w * self.title_weight for t, w in self.terms.items()}))
+        return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.engine.base import B, K1, Doc, Hit, Query
+from index.engine.base import K1, B, Doc, Hit, Query
 
 __all__ = ["RankBM25Engine"]
 
-_FIELDS = ("terms", "keys")
+_FIELDS = ("terms", "keys", "title")
 
 
 class _LuceneBM25(BM25Okapi):
@@ -54,7 +54,7 @@ class _Model:
 
     def scores(self, query: Query) -> np.ndarray:
         total = np.zeros(len(self.docs))
-        for field, weights in (("terms", query.terms), ("keys", query.keys)):
+        for field, weights in query.fields():
             model = self.bm25[field]
             if model is None:
                 continue

@@ -18,7 +18,7 @@ from index.engine.base import Doc, Hit, Query
 __all__ = ["TantivyEngine"]
 
 _WRITER_HEAP = 128_000_000
-_FIELDS = ("terms", "keys")
+_FIELDS = ("terms", "keys", "title")
 
 
 def _article_number(article_id: str) -> int:
@@ -27,6 +27,11 @@ def _article_number(article_id: str) -> int:
 
 def _article_id(number: int) -> str:
     return f"a{number:011x}"
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    """The match count of a search made with ``count=True`` (missing from tantivy's stubs)."""
+    return int(getattr(result, "count", 0) or 0)
 
 
 def _schema() -> tantivy.Schema:
@@ -81,6 +86,7 @@ class TantivyEngine:
             document.add_text("source", doc.source.lower())
             document.add_text("terms", " ".join(doc.terms))
             document.add_text("keys", " ".join(doc.keys))
+            document.add_text("title", " ".join(doc.title))
             writer.add_document(document)
             count += 1
         return count
@@ -108,7 +114,7 @@ class TantivyEngine:
     def _query(self, query: Query) -> tantivy.Query:
         schema = self._schema
         clauses = []
-        for field, weights in (("terms", query.terms), ("keys", query.keys)):
+        for field, weights in query.fields():
             for token, weight in weights.items():
                 if weight <= 0:
                     continue
@@ -131,23 +137,25 @@ class TantivyEngine:
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, matched), *must])
 
     def search(self, query: Query, k: int) -> list[Hit]:
-        searcher = self._index.searcher()
-        result = searcher.search(self._query(query), limit=k, count=False)
         if k <= 0:
             return []
+        searcher = self._index.searcher()
+        result = searcher.search(self._query(query), limit=k, count=False)
         if not result.hits:
             return []
         addresses = [address for _score, address in result.hits]
         articles = searcher.fast_field_values("article", addresses)
         positions = searcher.fast_field_values("position", addresses)
         return [
-            Hit(_article_id(int(article)), int(position), float(score))
+            Hit(_article_id(int(article or 0)), int(position or 0), float(score))
             for (score, _addr), article, position in zip(
                 result.hits, articles, positions, strict=True
             )
         ]
 
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
+        """Passages holding ``token``; without ``lang``, tantivy's own statistic, which, like the
+        BM25 scores it feeds, still counts deleted passages until their segment is merged."""
         searcher = self._index.searcher()
         if lang is None:
             return int(searcher.doc_freq(field, token))
@@ -155,14 +163,14 @@ class TantivyEngine:
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field, token)),
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "lang", lang)),
         ])
-        return int(searcher.search(query, limit=1, count=True).count or 0)
+        return _count(searcher.search(query, limit=1, count=True))
 
     def num_docs(self, lang: str | None = None) -> int:
         searcher = self._index.searcher()
         if lang is None:
             return int(searcher.num_docs)
         query = tantivy.Query.term_query(self._schema, "lang", lang)
-        return int(searcher.search(query, limit=1, count=True).count or 0)
+        return _count(searcher.search(query, limit=1, count=True))
 
     def close(self) -> None:
         if self._writer is not None:

@@ -1,0 +1,401 @@
+"""Ingestion: every format becomes drafts, every bad item becomes a named failure, and the store
+gets each article whole (one transaction each), once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.ingest import iter_files, read_path
+from index.library import DB_NAME, Library
+from index.models import ArticleDraft, IngestFailure
+from index.passages import split_passages
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Port strike ends after deal | Harbour Daily</title>
+<meta property="og:site_name" content="Harbour Daily">
+<meta property="og:title" content="Port strike ends after deal">
+<meta name="date" content="2023-09-14">
+</head><body>
+<header><nav><ul>
+<li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/subscribe">Subscribe to our newsletter today</a></li>
+</ul></nav></header>
+<main><article>
+<h1>Port strike ends after deal</h1>
+<p>Dock workers at the city port returned to work on Thursday after unions and employers
+agreed a new three-year pay deal.</p>
+<p>The strike had lasted eleven days and left more than forty container ships waiting offshore,
+according to the harbour authority.</p>
+<p>Union leaders said the agreement raised wages by nine percent and limited night shifts, while
+employers said the deal would keep the port competitive.</p>
+</article></main>
+<aside><h2>Most read</h2><ul>
+<li><a href="/a">Celebrity chef opens third restaurant downtown</a></li></ul></aside>
+<footer><p>Copyright 2023 Harbour Daily. All rights reserved.</p>
+<p><a href="/privacy">Privacy policy</a> | <a href="/cookies">Cookie settings</a></p></footer>
+</body></html>
+"""
+
+BODY = (
+    "The ministry said on Tuesday that the new rail line would open next spring.\n"
+    "Officials expect twenty thousand passengers a day in the first year of service."
+)
+
+
+def drafts_and_failures(items) -> tuple[list[ArticleDraft], list[IngestFailure]]:
+    items = list(items)
+    drafts = [i for i in items if isinstance(i, ArticleDraft)]
+    failures = [i for i in items if isinstance(i, IngestFailure)]
+    assert len(drafts) + len(failures) == len(items)
+    return drafts, failures
+
+
+# --- formats -------------------------------------------------------------------------------
+
+
+def test_txt_takes_metadata_from_its_sidecar(tmp_path: Path) -> None:
+    """A .txt file's title, url, source, lang and date come from NAME.meta.json beside it."""
+    path = tmp_path / "rail.txt"
+    path.write_text(BODY, encoding="utf-8")
+    meta = {"title": "Rail line to open", "url": "https://x.example/rail", "source": "X News",
+            "lang": "en", "published": "2023-03-01"}
+    (tmp_path / "rail.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    drafts, failures = drafts_and_failures(read_path(path))
+    assert failures == []
+    [draft] = drafts
+    assert draft.text == BODY
+    assert (draft.title, draft.url, draft.source, draft.lang, draft.published) == tuple(
+        meta.values()
+    )
+    assert draft.origin == str(path)
+
+
+def test_txt_takes_metadata_from_front_matter(tmp_path: Path) -> None:
+    """A .txt file starting with a ---fenced key: value block gets that metadata, not the block."""
+    path = tmp_path / "rail.txt"
+    path.write_text(
+        "---\ntitle: \"Rail line to open\"\nurl: https://x.example/rail\nsource: X News\n"
+        f"lang: en\nunknown: ignored\n---\n{BODY}",
+        encoding="utf-8",
+    )
+    [draft] = list(read_path(path))
+    assert isinstance(draft, ArticleDraft)
+    assert draft.title == "Rail line to open"
+    assert draft.url == "https://x.example/rail"
+    assert draft.source == "X News"
+    assert draft.lang == "en"
+    assert draft.text.strip() == BODY
+    assert "---" not in draft.text
+
+
+def test_sidecar_wins_over_front_matter(tmp_path: Path) -> None:
+    """When both give a field, the sidecar's value is used."""
+    path = tmp_path / "rail.txt"
+    path.write_text(f"---\ntitle: From front matter\nsource: Front\n---\n{BODY}", encoding="utf-8")
+    (tmp_path / "rail.meta.json").write_text('{"title": "From sidecar"}', encoding="utf-8")
+    [draft] = list(read_path(path))
+    assert isinstance(draft, ArticleDraft)
+    assert draft.title == "From sidecar"
+    assert draft.source == "Front"
+
+
+def test_markdown_file_is_read_like_text(tmp_path: Path) -> None:
+    """A .md file with front matter becomes one draft with its metadata and body."""
+    path = tmp_path / "note.md"
+    path.write_text(f"---\ntitle: Rail line\nlang: en\n---\n{BODY}\n", encoding="utf-8")
+    [draft] = list(read_path(path))
+    assert isinstance(draft, ArticleDraft)
+    assert draft.title == "Rail line"
+    assert draft.text.strip() == BODY
+
+
+def test_html_page_gives_article_text_and_title_without_page_chrome(tmp_path: Path) -> None:
+    """trafilatura keeps the <article> text and metadata and drops nav, aside and footer."""
+    path = tmp_path / "port.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    [draft] = list(read_path(path))
+    assert isinstance(draft, ArticleDraft)
+    assert draft.title == "Port strike ends after deal"
+    assert draft.source == "Harbour Daily"
+    assert draft.published == "2023-09-14"
+    assert "Dock workers at the city port returned to work on Thursday" in draft.text
+    assert "keep the port competitive." in draft.text
+    for chrome in ("Subscribe to our newsletter", "Celebrity chef", "Privacy policy",
+                   "Cookie settings", "All rights reserved", "Most read"):
+        assert chrome not in draft.text
+
+
+async def test_html_without_article_text_is_a_failure(empty_library: Library) -> None:
+    """An HTML page with only navigation is reported, not stored as an article."""
+    page = b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
+    report = await empty_library.ingest_bytes("empty.html", page)
+    assert report.added == []
+    [failure] = report.failed
+    assert failure.origin == "empty.html"
+    assert "no article text" in failure.reason
+    assert await empty_library.store.count_articles() == 0
+
+
+def test_jsonl_names_each_bad_line_and_keeps_the_good_ones(tmp_path: Path) -> None:
+    """Malformed, non-object and text-less lines fail as FILE:N with a reason; others land."""
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"text": BODY, "title": "First", "url": "https://x.example/1"}),
+        '{"text": "unterminated',
+        json.dumps(["a", "list"]),
+        json.dumps({"title": "No text here"}),
+        "",
+        json.dumps({"text": "Second article has its own sentence about the harbour today.",
+                    "lang": "en"}),
+        json.dumps({"text": "Bad title type but real text here.", "title": {"x": 1}}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    drafts, failures = drafts_and_failures(read_path(path))
+    assert [d.title for d in drafts] == ["First", None]
+    assert [d.origin for d in drafts] == [f"{path}:1", f"{path}:6"]
+    reasons = {f.origin: f.reason for f in failures}
+    assert set(reasons) == {f"{path}:2", f"{path}:3", f"{path}:4", f"{path}:7"}
+    assert "not valid JSON" in reasons[f"{path}:2"]
+    assert "JSON object" in reasons[f"{path}:3"]
+    assert "'text'" in reasons[f"{path}:4"]
+    assert "'title'" in reasons[f"{path}:7"]
+
+
+def test_jsonl_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
+    """One over-long line in a .jsonl fails by line number; the short lines still land."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        json.dumps({"text": "x " * 500}) + "\n" + json.dumps({"text": "Short text."}) + "\n",
+        encoding="utf-8",
+    )
+    drafts, failures = drafts_and_failures(read_path(path, max_bytes=200))
+    assert [d.text for d in drafts] == ["Short text."]
+    assert [f.origin for f in failures] == [f"{path}:1"]
+    assert "limit" in failures[0].reason
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("binary.txt", b"GIF89a\x00\x01\x02\x00\x00text", "binary"),
+        ("latin1.txt", "Caf\u00e9 ouvert le dimanche.".encode("latin-1"), "UTF-8"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\t\n", "empty"),
+        ("report.pdf", b"%PDF-1.7 some bytes", "unsupported file type"),
+        ("noext", b"plain words here", "unsupported file type"),
+        ("bad.jsonl", b"\xff\xfe{not json}\n", "UTF-8"),
+    ],
+)
+def test_bad_file_is_reported_by_name_with_a_reason(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    """A file that cannot be an article gives one failure naming the file and why."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    drafts, failures = drafts_and_failures(read_path(path))
+    assert drafts == []
+    [failure] = failures
+    assert failure.origin.startswith(str(path))
+    assert reason in failure.reason
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_file_over_max_bytes_is_refused(tmp_path: Path, suffix: str) -> None:
+    """A file bigger than max_bytes is refused with its size, without reading it as an article."""
+    path = tmp_path / f"big{suffix}"
+    path.write_text("word " * 100, encoding="utf-8")
+    [failure] = list(read_path(path, max_bytes=100))
+    assert isinstance(failure, IngestFailure)
+    assert failure.origin == str(path)
+    assert "500 bytes" in failure.reason and "100 byte limit" in failure.reason
+
+
+def test_broken_sidecar_is_reported(tmp_path: Path) -> None:
+    """A sidecar that is not a JSON object fails the article, naming the sidecar."""
+    path = tmp_path / "a.txt"
+    path.write_text(BODY, encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text("{nope", encoding="utf-8")
+    [failure] = list(read_path(path))
+    assert isinstance(failure, IngestFailure)
+    assert "a.meta.json" in failure.reason
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    """A path that does not exist becomes a failure naming it."""
+    missing = tmp_path / "nowhere" / "x.txt"
+    [item] = list(iter_files([missing]))
+    assert isinstance(item, IngestFailure)
+    assert item.origin == str(missing)
+    assert "no such file" in item.reason
+
+
+def test_folder_walk_skips_sidecars_hidden_and_unsupported_files(tmp_path: Path) -> None:
+    """Walking a folder yields the supported files in name order, never sidecars."""
+    (tmp_path / "b.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "b.meta.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "a.md").write_text(BODY, encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.HTML").write_text(HTML_PAGE, encoding="utf-8")
+    (tmp_path / "sub" / "d.jsonl").write_text("", encoding="utf-8")
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path])]
+    assert found == ["a.md", "b.txt", "sub/c.HTML", "sub/d.jsonl"]
+
+
+# --- through the library, on a real SQLite file -------------------------------------------
+
+
+@pytest.fixture
+async def empty_library(tmp_path: Path):
+    """A library on a new data dir without the sample articles."""
+    lib = await Library.open(tmp_path / "data", sample=False)
+    yield lib
+    await lib.close()
+
+
+async def test_ingest_folder_summary_counts(empty_library: Library, corpus_dir: Path) -> None:
+    """Ingesting the tiny corpus folder adds every article (sidecar not counted) and fails none."""
+    report = await empty_library.ingest_paths([corpus_dir])
+    assert report.ok
+    assert len(report.added) == 6
+    assert report.updated == [] and report.skipped == []
+    assert await empty_library.store.count_articles() == 6
+    assert (corpus_dir.parent / "data" / DB_NAME).is_file()
+
+
+async def test_reingesting_the_same_files_skips_them(
+    empty_library: Library, corpus_dir: Path
+) -> None:
+    """A second ingest of unchanged files stores nothing new and reports every item skipped."""
+    first = await empty_library.ingest_paths([corpus_dir])
+    passages = await empty_library.store.count_passages()
+    second = await empty_library.ingest_paths([corpus_dir])
+    assert second.added == [] and second.updated == []
+    assert sorted(second.skipped) == sorted(first.added)
+    assert await empty_library.store.count_articles() == 6
+    assert await empty_library.store.count_passages() == passages
+    assert empty_library.engine.num_docs() == passages
+
+
+async def test_same_url_with_new_text_updates_instead_of_duplicating(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    """An article re-ingested under its URL with changed text replaces the stored copy."""
+    path = tmp_path / "story.jsonl"
+    record = {"url": "https://x.example/story", "title": "Story", "text": BODY}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    first = await empty_library.ingest_paths([path])
+    record["text"] = BODY + "\nA correction was added to the story on Wednesday afternoon."
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    second = await empty_library.ingest_paths([path])
+    assert second.updated == first.added
+    assert await empty_library.store.count_articles() == 1
+    article = await empty_library.article(first.added[0])
+    assert "A correction was added" in article.clean_text
+    passages = await empty_library.passages(article.id)
+    assert passages[-1].text == "A correction was added to the story on Wednesday afternoon."
+    assert empty_library.engine.num_docs() == len(passages)
+
+
+async def test_bad_items_fail_alone_and_good_ones_land(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    """A batch with bad files and lines stores every good article and names every failure."""
+    (tmp_path / "in").mkdir()
+    good = tmp_path / "in" / "good.txt"
+    good.write_text(BODY, encoding="utf-8")
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "in" / "empty.md").write_bytes(b"")
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"text": "The harbour reopened on Friday after three days of storms."})
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
+    missing = tmp_path / "missing.txt"
+    report = await empty_library.ingest_paths([tmp_path / "in", missing])
+    assert not report.ok
+    assert len(report.added) == 2
+    failed = {Path(f.origin).name for f in report.failed}
+    assert failed == {"binary.txt", "empty.md", "feed.jsonl:2", "missing.txt"}
+    assert await empty_library.store.count_articles() == 2
+
+
+async def test_file_over_library_max_bytes_is_refused(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    """Library.max_bytes caps what ingest_paths reads; the refused file is named in the report."""
+    empty_library.max_bytes = 50
+    path = tmp_path / "long.txt"
+    path.write_text(BODY, encoding="utf-8")
+    report = await empty_library.ingest_paths([path])
+    assert report.added == []
+    [failure] = report.failed
+    assert failure.origin == str(path)
+    assert "limit" in failure.reason
+
+
+async def test_every_stored_article_has_all_its_passages(
+    empty_library: Library, corpus_dir: Path
+) -> None:
+    """Each article's passages are exactly the split of its clean text, and the index holds them."""
+    report = await empty_library.ingest_paths([corpus_dir])
+    total = 0
+    for article_id in report.added:
+        article = await empty_library.article(article_id)
+        passages = await empty_library.passages(article_id)
+        assert [(p.start, p.end) for p in passages] == split_passages(article.clean_text)
+        assert article.passage_count == len(passages)
+        total += len(passages)
+    assert await empty_library.store.count_passages() == total
+    assert empty_library.engine.num_docs() == total
+
+
+async def test_a_failing_write_leaves_no_half_stored_article(
+    empty_library: Library, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When storing one article's passages fails, that article is rolled back and others stay."""
+    db = empty_library.store._db
+    real_executemany = db.executemany
+    calls = {"passages": 0}
+
+    async def flaky_executemany(sql, rows):
+        if sql.lstrip().startswith("INSERT INTO passages"):
+            calls["passages"] += 1
+            if calls["passages"] == 3:
+                raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return await real_executemany(sql, rows)
+
+    monkeypatch.setattr(db, "executemany", flaky_executemany)
+    with pytest.raises(sqlite3.OperationalError):
+        await empty_library.ingest_paths([corpus_dir])
+    assert await empty_library.store.count_articles() == 2
+    async with db.execute(
+        "SELECT COUNT(*) FROM articles a"
+        " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id)"
+    ) as cur:
+        (orphans,) = await cur.fetchone()
+    assert orphans == 0
+    assert empty_library.engine.num_docs() == await empty_library.store.count_passages()
+
+    monkeypatch.setattr(db, "executemany", real_executemany)
+    report = await empty_library.ingest_paths([corpus_dir])
+    assert len(report.added) == 4 and len(report.skipped) == 2
+    assert await empty_library.store.count_articles() == 6
+
+
+async def test_ingest_bytes_reads_an_upload(empty_library: Library) -> None:
+    """Uploaded .jsonl bytes are ingested like a file, with failures named by line."""
+    data = (json.dumps({"text": BODY}) + "\nnot json\n").encode()
+    report = await empty_library.ingest_bytes("upload.jsonl", data)
+    assert len(report.added) == 1
+    assert [f.origin for f in report.failed] == ["upload.jsonl:2"]

@@ -1,0 +1,216 @@
+"""The ``storybot`` command line: the ``ask --json`` contract, exit statuses, and clear errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from index.library import Library
+
+RESULT_TYPES: dict[str, tuple[type, ...]] = {
+    "passage_id": (str,),
+    "article_id": (str,),
+    "title": (str, type(None)),
+    "source": (str, type(None)),
+    "url": (str, type(None)),
+    "link": (str, type(None)),
+    "lang": (str,),
+    "text": (str,),
+    "score": (float,),
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """STORYBOT_DATA_DIR points at a fresh folder; no .env or other settings leak in."""
+    for name in ("STORYBOT_ENGINE", "STORYBOT_LOG_LEVEL", "STORYBOT_DEV_GUILD",
+                 "STORYBOT_OWNER_IDS", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # away from any .env in the checkout
+    data = tmp_path / "data"
+    monkeypatch.setenv("STORYBOT_DATA_DIR", str(data))
+    return data
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ask_json(capsys: pytest.CaptureFixture[str], question: str, *options: str) -> dict:
+    code, out, err = run(capsys, "ask", "--json", question, *options)
+    assert code == 0, err
+    [line] = out.strip().splitlines()  # exactly one JSON object, on one line
+    payload = json.loads(line)
+    assert isinstance(payload, dict)
+    return payload
+
+
+def clean_texts(data: Path) -> dict[str, str]:
+    async def read() -> dict[str, str]:
+        async with await Library.open(data, sample=False) as library:
+            return {a.id: (await library.article(a.id)).clean_text
+                    for a in await library.find_articles("", 100)}
+
+    return asyncio.run(read())
+
+
+def test_ask_json_has_exactly_the_contract_keys(data_dir: Path, capsys) -> None:
+    """ask --json prints one object with exactly query, no_answer and results."""
+    payload = ask_json(capsys, "what did Microsoft say?")
+    assert set(payload) == {"query", "no_answer", "results"}
+    assert payload["query"] == "what did Microsoft say?"
+    assert payload["no_answer"] is False
+    assert isinstance(payload["results"], list) and payload["results"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did Microsoft say?", "माइक्रोसॉफ्ट ने क्या कहा?", "Apa kata Microsoft?",
+     "Elon Musk 44 billion"],
+)
+def test_ask_json_results_have_exactly_the_contract_fields(
+    data_dir: Path, capsys, question: str
+) -> None:
+    """Each result has exactly the nine contract fields, each of its documented type."""
+    payload = ask_json(capsys, question)
+    assert payload["results"]
+    for result in payload["results"]:
+        assert set(result) == set(RESULT_TYPES)
+        for key, types in RESULT_TYPES.items():
+            assert isinstance(result[key], types), (key, result[key])
+        assert result["passage_id"].startswith(result["article_id"] + ":")
+        assert result["link"] is None or result["url"] is not None
+
+
+def test_ask_json_results_are_best_first_and_verbatim(data_dir: Path, capsys) -> None:
+    """Scores never increase down the list, and each text is a verbatim slice of its article."""
+    payloads = [ask_json(capsys, q, "--k", "5") for q in
+                ("what did Microsoft say?", "Satya Nadella letter", "Twitter data agreement")]
+    texts = clean_texts(data_dir)
+    for payload in payloads:
+        results = payload["results"]
+        assert 1 <= len(results) <= 5
+        scores = [r["score"] for r in results]
+        assert scores == sorted(scores, reverse=True)
+        for result in results:
+            assert result["text"]
+            assert result["text"] in texts[result["article_id"]]
+
+
+def test_ask_json_no_answer_has_empty_results(data_dir: Path, capsys) -> None:
+    """An unanswerable question gives no_answer true and an empty results list."""
+    payload = ask_json(capsys, "What is the weather in Paris tomorrow?")
+    assert payload == {"query": "What is the weather in Paris tomorrow?", "no_answer": True,
+                       "results": []}
+
+
+def test_ask_json_k_and_lang_options(data_dir: Path, capsys) -> None:
+    """--k caps the results and --lang keeps one language."""
+    payload = ask_json(capsys, "what did Microsoft say?", "--k", "2", "--lang", "id")
+    assert 1 <= len(payload["results"]) <= 2
+    assert {r["lang"] for r in payload["results"]} == {"id"}
+
+
+def test_ask_json_keeps_non_ascii_readable(data_dir: Path, capsys) -> None:
+    """Hindi text is printed as UTF-8 characters, not \\u escapes."""
+    code, out, _err = run(capsys, "ask", "--json", "माइक्रोसॉफ्ट ने क्या कहा?")
+    assert code == 0
+    assert "माइक्रोसॉफ्ट" in out and "\\u09" not in out
+
+
+def test_ask_plain_text_prints_quotes(data_dir: Path, capsys) -> None:
+    """Without --json the answer is human text quoting the passage, exit status 0."""
+    code, out, _err = run(capsys, "ask", "what did Microsoft say?")
+    assert code == 0
+    assert "Microsoft" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_exits_2_with_a_clear_message(data_dir: Path, capsys, question) -> None:
+    """An empty question exits with status 2 and a one-line reason on stderr, no traceback."""
+    code, out, err = run(capsys, "ask", "--json", question)
+    assert code == 2
+    assert out == ""
+    assert "empty" in err
+    assert err.startswith("storybot: ")
+    assert "Traceback" not in err
+
+
+def test_too_long_question_exits_2(data_dir: Path, capsys) -> None:
+    """A 5000-character question is refused with status 2 and the length in the message."""
+    code, _out, err = run(capsys, "ask", "x" * 5000)
+    assert code == 2
+    assert "5,000" in err and "Traceback" not in err
+
+
+def test_ingest_success_exits_0_with_a_summary(data_dir: Path, capsys, corpus_dir: Path) -> None:
+    """Ingesting good files exits 0 and prints the counts."""
+    code, out, _err = run(capsys, "ingest", str(corpus_dir))
+    assert code == 0
+    assert out.startswith("added 6, updated 0, skipped 0 (unchanged), failed 0")
+    code, out, _err = run(capsys, "ingest", str(corpus_dir))
+    assert code == 0
+    assert "skipped 6" in out
+
+
+def test_ingest_with_a_failure_exits_nonzero_and_names_it(
+    data_dir: Path, capsys, corpus_dir: Path, tmp_path: Path
+) -> None:
+    """One bad item makes ingest exit non-zero and print the item and its reason; good ones land."""
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text('{"text": "fine line with enough words to be kept as text."}\n{oops\n',
+                   encoding="utf-8")
+    code, out, _err = run(capsys, "ingest", str(corpus_dir), str(bad), str(tmp_path / "nope.txt"))
+    assert code != 0
+    assert "failed 2" in out
+    assert f"{bad}:2" in out and "not valid JSON" in out
+    assert "nope.txt" in out and "no such file" in out
+    assert "added 7" in out
+
+
+def test_sources_lists_the_seeds(data_dir: Path, capsys) -> None:
+    """sources shows the seed outlets with their languages and article counts."""
+    code, out, _err = run(capsys, "sources")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].split() == ["source", "lang", "articles", "newest"]
+    rows = {(line.split()[-3], line.split()[-2]) for line in lines[1:]}
+    assert rows == {("hi", "1"), ("id", "1")}
+    assert "Malang Terkini" in out
+    assert "(no source)" in out  # the Hindi seed has no outlet
+
+
+def test_reindex_reports_the_passage_count(data_dir: Path, capsys) -> None:
+    """reindex prints how many passages it indexed, the same number as the store holds."""
+    code, out, _err = run(capsys, "reindex")
+    assert code == 0
+
+    async def passages() -> int:
+        async with await Library.open(data_dir) as library:
+            return await library.store.count_passages()
+
+    assert out.strip() == f"reindexed {asyncio.run(passages())} passages"
+
+
+def test_bad_engine_setting_exits_2(data_dir: Path, capsys, monkeypatch) -> None:
+    """An invalid STORYBOT_ENGINE is reported by name with status 2, not a traceback."""
+    monkeypatch.setenv("STORYBOT_ENGINE", "lucene")
+    code, _out, err = run(capsys, "ask", "what did Microsoft say?")
+    assert code == 2
+    assert "STORYBOT_ENGINE" in err and "Traceback" not in err
+
+
+def test_missing_subcommand_is_a_usage_error(capsys) -> None:
+    """Without a subcommand argparse exits with status 2 and usage text."""
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert caught.value.code == 2
+    assert "usage" in capsys.readouterr().err
