@@ -32,6 +32,7 @@ __all__ = [
     "PagedView",
     "context_label",
     "make_view",
+    "send_pages",
     "view_kwargs",
 ]
 
@@ -176,3 +177,20 @@ def make_view(
 def view_kwargs(view: PagedView | None) -> dict[str, Any]:
     """``{"view": view}`` or nothing: discord.py's send methods reject ``view=None``."""
     return {} if view is None else {"view": view}
+
+
+async def send_pages(
+    interaction: discord.Interaction,
+    pages: Sequence[Page],
+    *,
+    ephemeral: bool = False,
+    library: Library | None = None,
+) -> None:
+    """Send the first of ``pages`` as the deferred interaction's follow-up, with paging buttons
+    that only the invoking user may press."""
+    view = make_view(pages, owner_id=interaction.user.id, library=library)
+    message = await interaction.followup.send(
+        **pages[0].send_kwargs(), ephemeral=ephemeral, wait=True, **view_kwargs(view)
+    )
+    if view is not None:
+        view.message = message

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.errors import GENERIC, user_message
 from bot.render import NO_MENTIONS, answer_pages, render_notice, truncate
-from bot.views import make_view, view_kwargs
+from bot.views import make_view, send_pages, view_kwargs
 from index.errors import StorybotError
 
 if TYPE_CHECKING:
@@ -98,12 +98,7 @@ class AskCog(commands.Cog):
             lang=language.value if language else None,
         )
         pages = answer_pages(answer)
-        view = make_view(pages, owner_id=interaction.user.id, library=self.bot.library)
-        message = await interaction.followup.send(
-            **pages[0].send_kwargs(), ephemeral=private, wait=True, **view_kwargs(view)
-        )
-        if view is not None:
-            view.message = message
+        await send_pages(interaction, pages, ephemeral=private, library=self.bot.library)
 
     @ask.autocomplete("source")
     async def _source_autocomplete(

@@ -10,7 +10,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot.render import render_article, render_sources, truncate
-from bot.views import make_view, view_kwargs
+from bot.views import send_pages
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -35,12 +35,7 @@ class SourcesCog(commands.Cog):
         """List the outlets and languages in the archive, newest first."""
         await interaction.response.defer(thinking=True)
         pages = render_sources(await self.bot.library.sources())
-        view = make_view(pages, owner_id=interaction.user.id)
-        message = await interaction.followup.send(
-            **pages[0].send_kwargs(), wait=True, **view_kwargs(view)
-        )
-        if view is not None:
-            view.message = message
+        await send_pages(interaction, pages)
 
     @app_commands.command(name="article")
     @app_commands.describe(id="The article to read (start typing its title or id)")
@@ -49,12 +44,7 @@ class SourcesCog(commands.Cog):
         await interaction.response.defer(thinking=True, ephemeral=True)
         article = await self.bot.library.article(id.strip())
         pages = render_article(article, await self.bot.library.passages(article.id))
-        view = make_view(pages, owner_id=interaction.user.id)
-        message = await interaction.followup.send(
-            **pages[0].send_kwargs(), ephemeral=True, wait=True, **view_kwargs(view)
-        )
-        if view is not None:
-            view.message = message
+        await send_pages(interaction, pages, ephemeral=True)
 
     @article.autocomplete("id")
     async def _article_autocomplete(
