@@ -38,6 +38,8 @@ async def _open() -> Library:
 
 async def _cmd_ingest(args: argparse.Namespace) -> int:
     library = await _open()
+    if args.max_bytes is not None:
+        library.max_bytes = args.max_bytes
     try:
         report = await library.ingest_paths(args.paths, progress=sys.stderr.isatty())
     finally:
@@ -145,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="add articles from files or folders (.txt .md .html .jsonl)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--max-bytes", type=int, help="largest file or JSONL line to accept "
+                   "(default 5,000,000)")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("ask", help="answer a question with quotes from the corpus")

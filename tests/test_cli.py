@@ -214,3 +214,12 @@ def test_missing_subcommand_is_a_usage_error(capsys) -> None:
         main([])
     assert caught.value.code == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_ingest_max_bytes_refuses_a_larger_file(data_dir: Path, capsys, tmp_path: Path) -> None:
+    """--max-bytes sets the size limit: a larger file is named as failed, exit status 1."""
+    big = tmp_path / "big.txt"
+    big.write_text("The minister said the port would open next year. " * 100, encoding="utf-8")
+    code, out, _err = run(capsys, "ingest", "--max-bytes", "1000", str(big))
+    assert code == 1
+    assert "big.txt" in out and "over the 1,000 byte limit" in out
