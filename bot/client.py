@@ -101,4 +101,5 @@ def create_bot(library: Library, settings: Settings, *, close_library: bool = Tr
         Close the library when the bot closes. The harness passes False because its caller
         owns the library.
     """
+    library.max_bytes = settings.max_upload_bytes
     return StorybotBot(library, settings, close_library=close_library)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import discord
 import regex
@@ -245,7 +246,7 @@ def highlight(text: str, terms: Iterable[str], limit: int) -> str:
 def _safe_url(url: str | None, limit: int) -> str | None:
     if not url or len(url) > limit or not url.startswith(("https://", "http://")):
         return None
-    if any(ch.isspace() for ch in url):
+    if any(ch.isspace() for ch in url) or not urlsplit(url).netloc:
         return None
     return url
 
@@ -400,8 +401,9 @@ def render_sources(summaries: Sequence[SourceSummary]) -> list[Page]:
     pages = []
     for index, chunk in enumerate(chunks):
         lines = [
-            f"**{truncate(escape(_one_line(s.source)), 120)}** · {language_name(s.lang)} · "
-            f"{s.articles} article{'s' if s.articles != 1 else ''} · newest {_date(s.newest)}"
+            f"**{truncate(escape(_one_line(s.source)), 120)}** · "
+            f"{escape(language_name(s.lang))} · {s.articles} "
+            f"article{'s' if s.articles != 1 else ''} · newest {escape(_date(s.newest))}"
             for s in chunk
         ]
         embed = discord.Embed(

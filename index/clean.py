@@ -97,7 +97,8 @@ def clean_article(text: str, title: str | None = None) -> Cleaned:
     seen: set[str] = set()
     for line in kept:
         canon = _canon(line)
-        if canon in seen or (title_canon and _is_title_echo(line, title_canon)):
+        echo = title_canon and not _is_body(line) and _is_title_echo(line, title_canon)
+        if canon in seen or echo:
             continue
         seen.add(canon)
         out.append(line)

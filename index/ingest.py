@@ -13,7 +13,8 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from index.errors import BadInput
 from index.models import ArticleDraft, IngestFailure
@@ -62,7 +63,7 @@ def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Ite
     try:
         if suffix == ".jsonl":
             with path.open("rb") as handle:
-                yield from _read_jsonl(handle, origin, max_bytes)
+                yield from _read_jsonl(_bounded_lines(handle, max_bytes), origin, max_bytes)
             return
         size = path.stat().st_size
         if size > max_bytes:
@@ -145,9 +146,18 @@ def _draft(text: str, origin: str, meta: dict[str, Any]) -> ArticleDraft:
         if value is not None and not isinstance(value, (str, int, float)):
             raise BadInput(origin, f"field {key!r} must be a string, not {type(value).__name__}")
         clean[key] = (str(value).strip() or None) if value is not None else None
+    if clean["url"] is not None and not _is_web_url(clean["url"]):
+        raise BadInput(origin, f"url {clean['url'][:100]!r} is not an http(s) address")
     if not text.strip():
         raise BadInput(origin, "no article text")
     return ArticleDraft(text=text, origin=origin, **clean)
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(
+        ch.isspace() for ch in url
+    )
 
 
 def _from_text(text: str, origin: str, meta: dict[str, Any]) -> ArticleDraft:
@@ -197,13 +207,23 @@ def _from_html(html: str, origin: str, meta: dict[str, Any]) -> ArticleDraft:
     return _draft(text, origin, merged)
 
 
+def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """The lines of a file, never holding more than ``max_bytes + 1`` bytes of one line: an
+    over-long line is cut there (and so reported as too long) and the rest of it skipped."""
+    while line := handle.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
 def _read_jsonl(lines: Iterable[bytes], origin: str, max_bytes: int) -> Iterator[Item]:
     for number, raw in enumerate(lines, start=1):
         where = f"{origin}:{number}"
         if not raw.strip():
             continue
         if len(raw) > max_bytes:
-            yield IngestFailure(where, _too_big("line", len(raw), max_bytes))
+            yield IngestFailure(where, f"line is over the {max_bytes:,} byte limit")
             continue
         try:
             record = json.loads(raw.decode("utf-8-sig"))

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
+import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
 
 from index.analysis.analyzers import analyzer_for
+from index.analysis.lang import normalize_lang
 from index.answer import Plan, Ranking, assemble, plan_searches
 from index.articles import prepare_article, prepare_passage
 from index.engine import Doc, Engine, Hit, TantivyEngine, make_engine
@@ -31,7 +32,7 @@ from index.models import (
     Passage,
     SourceSummary,
 )
-from index.query import parse_question
+from index.query import Question, parse_question
 from index.store import Store, StoredArticle
 
 __all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 _Item = ArticleDraft | IngestFailure
 DB_NAME = "storybot.sqlite3"
+_INDEX_ID_FILE = "storybot-index-id"
 INDEX_DIR = "index"
 _SYNC_BATCH = 2000  # articles per index commit while catching up
 
@@ -59,7 +61,6 @@ class Library:
         self.ranking = ranking
         self.max_bytes = DEFAULT_MAX_BYTES
         self._write_lock = asyncio.Lock()
-        self._engine_lock = threading.Lock()  # rank-bm25 is not safe to read while it rebuilds
         self._langs: list[str] = []
 
     @classmethod
@@ -79,16 +80,8 @@ class Library:
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         store = await Store.open(data_dir / DB_NAME)
-        index_path = data_dir / INDEX_DIR
         try:
-            fresh = engine != "tantivy" or not (index_path / "meta.json").is_file()
-            if not fresh and not TantivyEngine.is_readable(index_path):
-                log.warning("search index at %s is unreadable; rebuilding it", index_path)
-                TantivyEngine.destroy(index_path)
-                fresh = True
-            built = make_engine(engine, index_path)
-            if fresh or (built.num_docs() == 0 and await store.count_passages() > 0):
-                await store.reset_index_state()  # a new or emptied index holds nothing yet
+            built = await _open_engine(store, engine, data_dir / INDEX_DIR)
         except BaseException:
             await store.close()
             raise
@@ -140,22 +133,20 @@ class Library:
         return changed
 
     def _engine_write(self, delete_ids: Sequence[str], docs: Iterable[Doc]) -> None:
-        with self._engine_lock:
-            self.engine.delete_articles(delete_ids)
-            self.engine.add(docs)
-            self.engine.commit()
+        # Writers are serialised by _write_lock; searches go on meanwhile (tantivy searches a
+        # snapshot, rank-bm25 locks itself).
+        self.engine.delete_articles(delete_ids)
+        self.engine.add(docs)
+        self.engine.commit()
 
     async def reindex(self) -> int:
         """Rebuild the search index from scratch from the store; returns passages indexed."""
         async with self._write_lock:
-            await asyncio.to_thread(self._engine_clear)
-            await self.store.reset_index_state()
+            await asyncio.to_thread(self.engine.clear)
+            await self.store.reset_index_state(await self.store.index_id() or uuid.uuid4().hex)
             await self._sync()
             return await asyncio.to_thread(self.engine.num_docs)
 
-    def _engine_clear(self) -> None:
-        with self._engine_lock:
-            self.engine.clear()
 
     # --- ingesting ---------------------------------------------------------------------------
 
@@ -277,22 +268,27 @@ class Library:
         searched to one language, ``source`` to one outlet.
         """
         ranking = ranking or self.ranking
-        parsed = parse_question(question)
-        langs = [lang] if lang else self._langs
-        plans = plan_searches(parsed, langs, ranking, source)
+        langs = [normalize_lang(lang) or lang] if lang else list(self._langs)
+        parsed, plans, hits, n_docs = await asyncio.to_thread(
+            self._search, question, langs, ranking, source, depth or max(2 * k, 10)
+        )
         if not plans:
             return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
-        hits = await asyncio.to_thread(self._search, plans, depth or max(2 * k, 10))
         wanted = list(dict.fromkeys((h.article_id, h.position) for hs in hits.values() for h in hs))
         passages, articles = await self.store.quotable(wanted)
         return await asyncio.to_thread(
-            assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq,
-            self.engine.num_docs(), ranking, k,
+            assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq, n_docs,
+            ranking, k,
         )
 
-    def _search(self, plans: Sequence[Plan], depth: int) -> dict[str, list[Hit]]:
-        with self._engine_lock:
-            return {plan.lang: self.engine.search(plan.query, depth) for plan in plans}
+    def _search(
+        self, question: str, langs: Sequence[str], ranking: Ranking, source: str | None, depth: int
+    ) -> tuple[Question, list[Plan], dict[str, list[Hit]], int]:
+        """Parse, plan and search, in a worker thread (first use loads language models)."""
+        parsed = parse_question(question)
+        plans = plan_searches(parsed, langs, ranking, source)
+        hits = {plan.lang: self.engine.search(plan.query, depth) for plan in plans}
+        return parsed, plans, hits, self.engine.num_docs()
 
     # --- browsing ----------------------------------------------------------------------------
 
@@ -333,6 +329,37 @@ class Library:
         before = found.get((article_id, pos - 1))
         after = found.get((article_id, pos + 1))
         return passage, before.text if before else "", after.text if after else ""
+
+
+async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
+    """The engine, with a ledger in the store that describes it.
+
+    An index on disk is reused only when it opens and carries the id of the index the store's
+    ledger was written for; otherwise (missing, damaged, restored from elsewhere, or the store
+    was last used with another engine) it is replaced by an empty one with a new id and a new,
+    empty ledger, and ``sync`` fills it from the store.
+    """
+    if engine != "tantivy":
+        built = make_engine(engine, None)
+        await store.reset_index_state(uuid.uuid4().hex)  # in memory: holds nothing yet
+        return built
+    id_file = path / _INDEX_ID_FILE
+    found = id_file.read_text(encoding="utf-8").strip() if id_file.is_file() else None
+    if (
+        found is not None
+        and found == await store.index_id()
+        and (path / "meta.json").is_file()
+        and TantivyEngine.is_readable(path)
+    ):
+        return TantivyEngine(path)
+    if path.exists():
+        log.warning("search index at %s is missing, damaged or not this store's; rebuilding", path)
+        TantivyEngine.destroy(path)
+    built = TantivyEngine(path)
+    index_id = uuid.uuid4().hex
+    id_file.write_text(index_id, encoding="utf-8")
+    await store.reset_index_state(index_id)
+    return built
 
 
 def _docs(passages: Iterable[Passage], articles: dict[str, Article]) -> Iterable[Doc]:

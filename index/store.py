@@ -10,12 +10,14 @@ version); comparing it with ``articles`` tells what the index is missing after a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -65,8 +67,16 @@ _MIGRATIONS: tuple[str, ...] = (
         version INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: key/value settings of the store itself (which search index the ledger describes)
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+_KEYS_PER_QUERY = 400
 
 
 def content_hash(text: str) -> str:
@@ -97,6 +107,10 @@ _ARTICLE_COLUMNS = (
 )
 
 
+# An article's metadata without its texts, for citing and listing.
+_HEAD_COLUMNS = "id, title, source, url, lang, published, '', '', content_hash, 0"
+
+
 def _article(row: sqlite3.Row | tuple) -> Article:
     return Article(*row)
 
@@ -107,6 +121,9 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        # One connection, so one writer at a time: a commit from one task must never end a
+        # transaction another task has open.
+        self._write = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -145,6 +162,10 @@ class Store:
         The same URL, or for articles without one the same content, updates the stored article
         instead of adding a second copy; unchanged articles are skipped.
         """
+        async with self._write:
+            return await self._upsert(article, origin)
+
+    async def _upsert(self, article: StoredArticle, origin: str) -> tuple[str, str]:
         digest = content_hash(article.clean_text)
         db = self._db
         now = _now()
@@ -152,9 +173,7 @@ class Store:
         try:
             existing = await self._find_existing(article.url, digest)
             if existing is None:
-                article_id = "a" + hashlib.sha256(
-                    (article.url or digest).encode("utf-8")
-                ).hexdigest()[:11]
+                article_id = await self._new_id(article.url or digest)
                 await db.execute(
                     "INSERT INTO articles (id, title, source, url, lang, published, original_text,"
                     " clean_text, content_hash, version, ingested_at, updated_at)"
@@ -172,8 +191,10 @@ class Store:
                     await db.execute("ROLLBACK")
                     await self._log(origin, article_id, "skipped", "unchanged")
                     return "skipped", article_id
+                # A copy without a URL (a saved file) never erases the URL already known.
                 await db.execute(
-                    "UPDATE articles SET title=?, source=?, url=?, lang=?, published=?,"
+                    "UPDATE articles SET title=?, source=?, url=COALESCE(?, url), lang=?,"
+                    " published=?,"
                     " original_text=?, clean_text=?, content_hash=?, version=version+1,"
                     " updated_at=? WHERE id=?",
                     (*new_meta, article.original_text, article.clean_text, digest, now,
@@ -199,6 +220,16 @@ class Store:
             raise
         return action, article_id
 
+    async def _new_id(self, seed: str) -> str:
+        """A new article id derived from ``seed``, re-derived while it is taken."""
+        candidate = seed
+        while True:
+            article_id = "a" + hashlib.sha256(candidate.encode("utf-8")).hexdigest()[:11]
+            async with self._db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)) as cur:
+                if await cur.fetchone() is None:
+                    return article_id
+            candidate += "'"
+
     async def _find_existing(
         self, url: str | None, digest: str
     ) -> tuple[str, str, tuple[str | None, ...]] | None:
@@ -217,7 +248,8 @@ class Store:
         return (row[0], row[1], tuple(row[2:])) if row is not None else None
 
     async def log_failure(self, origin: str, reason: str) -> None:
-        await self._log(origin, None, "failed", reason)
+        async with self._write:
+            await self._log(origin, None, "failed", reason)
 
     async def _log(self, origin: str, article_id: str | None, action: str, reason: str) -> None:
         await self._db.execute(
@@ -228,8 +260,9 @@ class Store:
         await self._db.commit()
 
     async def delete_article(self, article_id: str) -> bool:
-        cur = await self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
-        await self._db.commit()
+        async with self._write:
+            cur = await self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+            await self._db.commit()
         return cur.rowcount > 0
 
     # --- the index ledger ------------------------------------------------------------------
@@ -249,20 +282,35 @@ class Store:
 
     async def mark_indexed(self, versions: Iterable[tuple[str, int]], gone: Iterable[str]) -> None:
         """Record, after the index committed, which article versions it now holds."""
-        await self._db.execute("BEGIN")
-        await self._db.executemany(
-            "INSERT INTO index_state (article_id, version) VALUES (?, ?)"
-            " ON CONFLICT(article_id) DO UPDATE SET version=excluded.version",
-            list(versions),
-        )
-        await self._db.executemany(
-            "DELETE FROM index_state WHERE article_id=?", [(g,) for g in gone]
-        )
-        await self._db.commit()
+        async with self._write:
+            await self._db.execute("BEGIN")
+            await self._db.executemany(
+                "INSERT INTO index_state (article_id, version) VALUES (?, ?)"
+                " ON CONFLICT(article_id) DO UPDATE SET version=excluded.version",
+                list(versions),
+            )
+            await self._db.executemany(
+                "DELETE FROM index_state WHERE article_id=?", [(g,) for g in gone]
+            )
+            await self._db.commit()
 
-    async def reset_index_state(self) -> None:
-        await self._db.execute("DELETE FROM index_state")
-        await self._db.commit()
+    async def reset_index_state(self, index_id: str) -> None:
+        """Start a new ledger for the index ``index_id``, which holds nothing yet."""
+        async with self._write:
+            await self._db.execute("BEGIN")
+            await self._db.execute("DELETE FROM index_state")
+            await self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('index_id', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (index_id,),
+            )
+            await self._db.commit()
+
+    async def index_id(self) -> str | None:
+        """Which search index the ledger describes (see ``reset_index_state``)."""
+        async with self._db.execute("SELECT value FROM meta WHERE key='index_id'") as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -315,27 +363,28 @@ class Store:
 
         The articles come without their texts (left empty): enough to cite them.
         """
-        if not keys:
-            return {}, {}
-        # One primary-key lookup per pair; SQLite plans row-value IN lists as a scan.
-        clause = " OR ".join("(p.article_id=? AND p.position=?)" for _ in keys)
-        params = [v for key in keys for v in key]
         passages: dict[tuple[str, int], Passage] = {}
         articles: dict[str, Article] = {}
-        async with self._db.execute(
-            "SELECT p.article_id, p.position, p.text, p.start, p.end, p.lang,"
-            " a.title, a.source, a.url, a.lang, a.published, a.content_hash"
-            " FROM passages p JOIN articles a ON a.id = p.article_id WHERE " + clause,
-            params,
-        ) as cur:
-            for row in await cur.fetchall():
-                passage = _passage(row)
-                passages[(passage.article_id, passage.position)] = passage
-                if passage.article_id not in articles:
-                    articles[passage.article_id] = Article(
-                        passage.article_id, row[6], row[7], row[8], row[9], row[10], "", "",
-                        row[11],
-                    )
+        rows: list[Any] = []
+        # One primary-key lookup per pair (SQLite plans row-value IN lists as a scan), in
+        # chunks that stay under its expression-depth limit of 1000.
+        for i in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[i : i + _KEYS_PER_QUERY]
+            clause = " OR ".join("(p.article_id=? AND p.position=?)" for _ in chunk)
+            async with self._db.execute(
+                "SELECT p.article_id, p.position, p.text, p.start, p.end, p.lang,"
+                " a.title, a.source, a.url, a.lang, a.published, a.content_hash"
+                " FROM passages p JOIN articles a ON a.id = p.article_id WHERE " + clause,
+                [v for key in chunk for v in key],
+            ) as cur:
+                rows += await cur.fetchall()
+        for row in rows:
+            passage = _passage(row)
+            passages[(passage.article_id, passage.position)] = passage
+            if passage.article_id not in articles:
+                articles[passage.article_id] = Article(
+                    passage.article_id, row[6], row[7], row[8], row[9], row[10], "", "", row[11]
+                )
         return passages, articles
 
     async def citations(self, ids: Iterable[str]) -> dict[str, Article]:
@@ -346,8 +395,7 @@ class Store:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             async with self._db.execute(
-                "SELECT id, title, source, url, lang, published, '', '', content_hash, 0"
-                f" FROM articles WHERE id IN ({marks})",
+                f"SELECT {_HEAD_COLUMNS} FROM articles WHERE id IN ({marks})",
                 chunk,
             ) as cur:
                 found.update({str(r[0]): _article(r) for r in await cur.fetchall()})
@@ -396,9 +444,10 @@ class Store:
             return [str(r[0]) for r in await cur.fetchall()]
 
     async def find_articles(self, prefix: str, limit: int) -> list[Article]:
+        """Articles whose id starts with, or title contains, ``prefix``; metadata only."""
         like = _like_prefix(prefix)
         async with self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? ESCAPE '\\'"
+            f"SELECT {_HEAD_COLUMNS} FROM articles WHERE id LIKE ? ESCAPE '\\'"
             " OR title LIKE ? ESCAPE '\\' ORDER BY COALESCE(published, ingested_at) DESC LIMIT ?",
             (like, "%" + like, limit),
         ) as cur:

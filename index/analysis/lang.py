@@ -7,6 +7,7 @@ specially plus their common neighbours, so short news text is not mistaken for s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 SUPPORTED = ("en", "hi", "id")
+_CODE = re.compile(r"[a-z]{2,3}")
 LATIN_LANGS = ("en", "id")
 # Codes, names and the languages folded into one analyser ("ms" reads as Indonesian).
 _ALIASES = {
@@ -33,7 +35,8 @@ _LANGID_SET = ["en", "id", "ms", "fr", "de", "es", "it", "nl", "pt", "tl", "sw",
 
 
 def normalize_lang(code: str | None) -> str | None:
-    """``"Hindi"``, ``"hin"``, ``"hi-IN"`` → ``"hi"``; unknown codes keep their first part."""
+    """``"Hindi"``, ``"hin"``, ``"hi-IN"`` → ``"hi"``; other codes keep their first part, and
+    anything that is not a two- or three-letter code gives None (the text is then identified)."""
     if not code:
         return None
     code = code.strip().lower().replace("_", "-")
@@ -42,7 +45,9 @@ def normalize_lang(code: str | None) -> str | None:
     if code in _ALIASES:
         return _ALIASES[code]
     base = code.split("-", 1)[0]
-    return _ALIASES.get(base, base)
+    base = _ALIASES.get(base, base)
+    # A code, not free text: metadata is untrusted and the code is shown and indexed.
+    return base if _CODE.fullmatch(base) else None
 
 
 @lru_cache(maxsize=4096)

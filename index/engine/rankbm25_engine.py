@@ -8,9 +8,12 @@ tantivy's one-byte encoding of passage lengths.
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -20,6 +23,7 @@ from index.engine.base import K1, B, Doc, Hit, Query
 __all__ = ["RankBM25Engine"]
 
 _FIELDS = ("terms", "keys", "title")
+T = TypeVar("T")
 
 
 class _LuceneBM25(BM25Okapi):
@@ -64,15 +68,29 @@ class _Model:
         return total
 
 
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run the method under the engine's lock: searches from worker threads must not see a
+    model half rebuilt by a commit."""
+
+    @functools.wraps(method)
+    def wrapper(self: RankBM25Engine, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class RankBM25Engine:
     name = "rank-bm25"
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self._docs: dict[tuple[str, int], Doc] = {}
         self._pending: dict[tuple[str, int], Doc | None] = {}
         self._pending_deletes: set[str] = set()
         self._model_cache: _Model | None = None
 
+    @_locked
     def add(self, docs: Iterable[Doc]) -> int:
         count = 0
         for doc in docs:
@@ -80,12 +98,14 @@ class RankBM25Engine:
             count += 1
         return count
 
+    @_locked
     def delete_articles(self, article_ids: Iterable[str]) -> None:
         ids = set(article_ids)
         self._pending_deletes |= ids
         for key in [k for k in self._pending if k[0] in ids]:
             del self._pending[key]
 
+    @_locked
     def commit(self) -> None:
         if self._pending_deletes:
             self._docs = {k: d for k, d in self._docs.items() if k[0] not in self._pending_deletes}
@@ -96,6 +116,7 @@ class RankBM25Engine:
         self._pending_deletes.clear()
         self._model_cache = None
 
+    @_locked
     def clear(self) -> None:
         self._docs.clear()
         self._pending.clear()
@@ -107,6 +128,7 @@ class RankBM25Engine:
             self._model_cache = _Model(list(self._docs.values()))
         return self._model_cache
 
+    @_locked
     def search(self, query: Query, k: int) -> list[Hit]:
         model = self._model()
         if model is None or k <= 0:
@@ -123,6 +145,7 @@ class RankBM25Engine:
             if scores[i] > 0
         ]
 
+    @_locked
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
         model = self._model()
         if model is None:
@@ -131,11 +154,13 @@ class RankBM25Engine:
             return model.df[field][token]
         return sum(1 for d in model.docs if d.lang == lang and token in getattr(d, field))
 
+    @_locked
     def num_docs(self, lang: str | None = None) -> int:
         model = self._model()
         if model is None:
             return 0
         return len(model.docs) if lang is None else int((model.langs == lang).sum())
 
+    @_locked
     def close(self) -> None:
         self.clear()

@@ -325,3 +325,15 @@ def test_question_at_the_length_limit_is_accepted() -> None:
     assert parse_question(words).words
     with pytest.raises(BadQuestion):
         parse_question(words + "y")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("Hindi", "hi"), ("hi-IN", "hi"), ("ms", "id"), ("fr", "fr"), ("[x](http://evil)", None),
+     ("english language", None), ("", None)],
+)
+def test_language_metadata_must_be_a_code(given: str, expected: str | None) -> None:
+    """Names and codes map to a short code; free text is not taken for a language."""
+    from index.analysis.lang import normalize_lang
+
+    assert normalize_lang(given) == expected

@@ -231,3 +231,10 @@ def test_real_sentence_starting_with_a_menu_word_is_kept(sentence: str) -> None:
     """A body sentence that merely starts with a word like Home/Share/News is not boilerplate."""
     cleaned = clean_article(f"{BODY_1}\n{sentence}\n{BODY_2}")
     assert sentence in cleaned.text.split("\n")
+
+
+def test_opening_sentence_that_starts_with_the_title_is_kept() -> None:
+    """A body sentence that begins with the headline's words is article text, not an echo."""
+    text = "Microsoft responds to the deal with a statement.\nIt said it would review the letter."
+    cleaned = clean_article(text, title="Microsoft responds to the deal")
+    assert "Microsoft responds to the deal with a statement." in cleaned.text

@@ -399,3 +399,30 @@ async def test_ingest_bytes_reads_an_upload(empty_library: Library) -> None:
     report = await empty_library.ingest_bytes("upload.jsonl", data)
     assert len(report.added) == 1
     assert [f.origin for f in report.failed] == ["upload.jsonl:2"]
+
+
+def test_a_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
+    """A javascript: or host-less URL in metadata fails that item with a reason."""
+    path = tmp_path / "links.jsonl"
+    lines = [
+        {"text": "A story about the harbour.", "url": "javascript:alert(1)"},
+        {"text": "Another story about the harbour.", "url": "https://"},
+        {"text": "A third story about the harbour.", "url": "https://news.example/3"},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    items = list(read_path(path))
+    failures = [i for i in items if isinstance(i, IngestFailure)]
+    assert [f.origin for f in failures] == [f"{path}:1", f"{path}:2"]
+    assert all("http(s)" in f.reason for f in failures)
+    assert isinstance(items[2], ArticleDraft) and items[2].url == "https://news.example/3"
+
+
+def test_an_over_long_jsonl_line_is_reported_without_stopping_the_file(tmp_path: Path) -> None:
+    """A JSONL line over the limit is named as too long; the lines after it still load."""
+    path = tmp_path / "long.jsonl"
+    huge = json.dumps({"text": "word " * 5000})
+    path.write_text(huge + "\n" + json.dumps({"text": "A short story."}) + "\n", encoding="utf-8")
+    items = list(read_path(path, max_bytes=1000))
+    assert isinstance(items[0], IngestFailure) and items[0].origin == f"{path}:1"
+    assert "1,000 byte limit" in items[0].reason
+    assert isinstance(items[1], ArticleDraft) and items[1].text == "A short story."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import string
@@ -409,6 +410,69 @@ async def test_sync_after_store_changes_updates_the_index(library: Library) -> N
               "text": "A brand new article arrives about the harbour terminal today."}
     await library.ingest_bytes("a.jsonl", json.dumps(record).encode())
     assert await library.sync() == 0
-    await library.store.reset_index_state()
+    await library.store.reset_index_state(await library.store.index_id() or "test")
     assert await library.sync() == 3
     assert library.engine.num_docs() == await library.store.count_passages()
+
+
+async def test_articles_added_under_another_engine_reach_the_index(tmp_path: Path) -> None:
+    """An ingest run with the in-memory engine is indexed on the next tantivy start."""
+    data = tmp_path / "data"
+    library = await Library.open(data, sample=False)
+    await library.close()
+    record = {"text": "The harbour authority said the zanzibar ferry resumes on Monday."}
+    other = await Library.open(data, engine="rank-bm25", sample=False)
+    try:
+        await other.ingest_bytes("late.jsonl", json.dumps(record).encode())
+    finally:
+        await other.close()
+    library = await Library.open(data, sample=False)
+    try:
+        answer = await library.ask("zanzibar ferry")
+    finally:
+        await library.close()
+    assert answer.quotes and "zanzibar" in answer.quotes[0].text
+
+
+async def test_index_from_another_store_is_replaced(tmp_path: Path) -> None:
+    """An index folder that belongs to another database is rebuilt, not trusted."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    for folder, word in ((first, "zanzibar"), (second, "timbuktu")):
+        library = await Library.open(folder, sample=False)
+        text = f"The harbour authority said the {word} ferry resumes on Monday."
+        await library.ingest_bytes("a.jsonl", json.dumps({"text": text}).encode())
+        await library.close()
+    shutil.rmtree(second / "index")
+    shutil.copytree(first / "index", second / "index")
+    library = await Library.open(second, sample=False)
+    try:
+        assert not (await library.ask("zanzibar ferry")).quotes
+        assert (await library.ask("timbuktu ferry")).quotes
+    finally:
+        await library.close()
+
+
+async def test_copy_without_url_keeps_the_url_and_edits_still_update(tmp_path: Path) -> None:
+    """Re-ingesting an article's text without its URL keeps the URL; a later edit updates it."""
+    library = await Library.open(tmp_path, sample=False)
+    try:
+        text = "The harbour authority said the ferry resumes on Monday after repairs."
+        url = "https://news.example/ferry"
+        record = json.dumps({"text": text, "url": url}).encode()
+        first = await library.ingest_bytes("a.jsonl", record)
+        copy = await library.ingest_bytes("copy.txt", text.encode())
+        edited = await library.ingest_bytes(
+            "b.jsonl", json.dumps({"text": text + " Tickets are on sale.", "url": url}).encode()
+        )
+        article = await library.article(first.added[0])
+    finally:
+        await library.close()
+    assert copy.updated == first.added and edited.updated == first.added
+    assert article.url == url
+
+
+async def test_many_passages_are_fetched_in_one_call(library: Library) -> None:
+    """Fetching over a thousand passage keys works (SQLite's expression limit is respected)."""
+    keys = [("a00000000000", n) for n in range(1200)]
+    passages, articles = await library.store.quotable(keys)
+    assert passages == {} and articles == {}
