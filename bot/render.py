@@ -82,6 +82,7 @@ ELLIPSIS = "…"
 COLOUR = discord.Colour.from_rgb(0x3B, 0x82, 0xF6)
 NO_MENTIONS = discord.AllowedMentions.none()
 
+UNKNOWN_OUTLET = "unknown outlet"  # shown for articles whose outlet is not known
 LANGUAGE_NAMES = {"en": "English", "hi": "Hindi", "id": "Indonesian", "und": "unknown language"}
 
 
@@ -293,7 +294,7 @@ def _article_embed(group: Sequence[tuple[int, Quote]], quote_limit: int) -> disc
         description=description,
         colour=COLOUR,
     )
-    outlet = truncate(_plain(_one_line(first.source or "unknown outlet")), AUTHOR_NAME_LIMIT)
+    outlet = truncate(_plain(_one_line(first.source or UNKNOWN_OUTLET)), AUTHOR_NAME_LIMIT)
     embed.set_author(name=outlet)
     footer = f"{language_name(first.lang)} · {_date(first.published)} · {first.article_id}"
     embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
@@ -383,7 +384,7 @@ def render_context(passage: Passage, before: str, after: str, quote: Quote | Non
         colour=COLOUR,
     )
     if quote is not None:
-        embed.set_author(name=truncate(_plain(quote.source or "unknown outlet"), AUTHOR_NAME_LIMIT))
+        embed.set_author(name=truncate(_plain(quote.source or UNKNOWN_OUTLET), AUTHOR_NAME_LIMIT))
     embed.set_footer(text=truncate(_plain(f"{passage.id} · {language_name(passage.lang)}"), 200))
     return Page(embeds=(embed,))
 
@@ -401,7 +402,7 @@ def render_sources(summaries: Sequence[SourceSummary]) -> list[Page]:
     pages = []
     for index, chunk in enumerate(chunks):
         lines = [
-            f"**{truncate(escape(_one_line(s.source)), 120)}** · "
+            f"**{truncate(escape(_one_line(s.source or UNKNOWN_OUTLET)), 120)}** · "
             f"{escape(language_name(s.lang))} · {s.articles} "
             f"article{'s' if s.articles != 1 else ''} · newest {escape(_date(s.newest))}"
             for s in chunk
@@ -443,7 +444,7 @@ def render_article(article: Article, passages: Sequence[Passage]) -> list[Page]:
             colour=COLOUR,
         )
         embed.set_author(
-            name=truncate(_plain(_one_line(article.source or "unknown outlet")), AUTHOR_NAME_LIMIT)
+            name=truncate(_plain(_one_line(article.source or UNKNOWN_OUTLET)), AUTHOR_NAME_LIMIT)
         )
         footer = (
             f"{article.id} · {language_name(article.lang)} · {_date(article.published)} · "

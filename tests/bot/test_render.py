@@ -319,3 +319,10 @@ def test_help_and_notices_fit() -> None:
     """Help and notices respect the limits."""
     assert_page_fits(render_help())
     assert_page_fits(render_notice("@everyone " * 500))
+
+
+def test_sources_without_an_outlet_say_so() -> None:
+    """An outlet-less row reads "unknown outlet" rather than an empty bold marker."""
+    page = render_sources([SourceSummary(source="", lang="hi", articles=1, newest=None)])[0]
+    description = page.embeds[0].description or ""
+    assert "unknown outlet" in description and "****" not in description
