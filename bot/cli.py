@@ -13,7 +13,8 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
@@ -31,29 +32,29 @@ def _engine() -> str:
     return load_settings().engine
 
 
-async def _open() -> Library:
+@asynccontextmanager
+async def _library() -> AsyncIterator[Library]:
+    """The corpus the settings name, closed again however the command ends."""
     settings = load_settings()
-    return await Library.open(settings.data_dir, engine=settings.engine)
+    library = await Library.open(settings.data_dir, engine=settings.engine)
+    try:
+        yield library
+    finally:
+        await library.close()
 
 
 async def _cmd_ingest(args: argparse.Namespace) -> int:
-    library = await _open()
-    if args.max_bytes is not None:
-        library.max_bytes = args.max_bytes
-    try:
+    async with _library() as library:
+        if args.max_bytes is not None:
+            library.max_bytes = args.max_bytes
         report = await library.ingest_paths(args.paths, progress=sys.stderr.isatty())
-    finally:
-        await library.close()
     print(format_report(report))
     return 0 if report.ok else 1
 
 
 async def _cmd_ask(args: argparse.Namespace) -> int:
-    library = await _open()
-    try:
+    async with _library() as library:
         answer = await library.ask(args.question, k=args.k, source=args.source, lang=args.lang)
-    finally:
-        await library.close()
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -62,21 +63,15 @@ async def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 async def _cmd_sources(args: argparse.Namespace) -> int:
-    library = await _open()
-    try:
+    async with _library() as library:
         rows = await library.sources()
-    finally:
-        await library.close()
     print(format_sources(rows))
     return 0
 
 
 async def _cmd_reindex(args: argparse.Namespace) -> int:
-    library = await _open()
-    try:
+    async with _library() as library:
         count = await library.reindex()
-    finally:
-        await library.close()
     print(f"reindexed {count} passages")
     return 0
 
@@ -117,24 +112,18 @@ async def _cmd_run(args: argparse.Namespace) -> int:
 
 async def _cmd_console(args: argparse.Namespace) -> int:
     from bot.harness import console
-    settings = load_settings()
-    library = await _open()
-    try:
-        await console(library, sys.stdin, sys.stdout, settings=settings)
-    finally:
-        await library.close()
+
+    async with _library() as library:
+        await console(library, sys.stdin, sys.stdout, settings=load_settings())
     return 0
 
 
 async def _cmd_simulate(args: argparse.Namespace) -> int:
     from bot.harness import simulate
-    settings = load_settings()
-    library = await _open()
-    try:
+
+    async with _library() as library:
         with args.script.open(encoding="utf-8") as script:
-            return await simulate(script, library, sys.stdout, settings=settings)
-    finally:
-        await library.close()
+            return await simulate(script, library, sys.stdout, settings=load_settings())
 
 
 def build_parser() -> argparse.ArgumentParser:

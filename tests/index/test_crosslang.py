@@ -43,6 +43,12 @@ async def crosslang(tmp_path: Path) -> AsyncIterator[Library]:
     await library.close()
 
 
+async def _ask_sample(data_dir: Path, question: str, k: int) -> Answer:
+    """Ask on a fresh corpus holding the bundled sample articles."""
+    async with await Library.open(data_dir) as library:
+        return await library.ask(question, k=k)
+
+
 async def _langs(library: Library, question: str, k: int = 5) -> list[str]:
     answer = await library.ask(question, k=k)
     return [q.lang for q in answer.quotes]
@@ -144,11 +150,7 @@ async def test_seed_questions_quote_both_articles(
     tmp_path: Path, question: str, top: int, wanted: tuple[str, ...]
 ) -> None:
     """On the bundled sample, these questions quote the Hindi and the Indonesian article."""
-    library = await Library.open(tmp_path)
-    try:
-        answer = await library.ask(question, k=top)
-    finally:
-        await library.close()
+    answer = await _ask_sample(tmp_path, question, top)
     assert set(wanted) <= {q.lang for q in answer.quotes[:top]}
 
 
@@ -164,11 +166,7 @@ async def test_seed_questions_quote_microsofts_response(
     tmp_path: Path, question: str, top: int, responses: tuple[str, ...]
 ) -> None:
     """On the bundled sample, Microsoft's response is quoted near the top."""
-    library = await Library.open(tmp_path)
-    try:
-        answer = await library.ask(question, k=top)
-    finally:
-        await library.close()
+    answer = await _ask_sample(tmp_path, question, top)
     texts = [q.text for q in answer.quotes[:top]]
     for response in responses:
         assert any(response in text for text in texts)
