@@ -134,7 +134,11 @@ class Store:
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
         store = cls(db, path)
-        await store._migrate()
+        try:
+            await store._migrate()
+        except BaseException:
+            await db.close()  # or its worker thread keeps the process alive
+            raise
         return store
 
     async def close(self) -> None:
