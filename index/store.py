@@ -335,16 +335,6 @@ class Store:
             row = await cur.fetchone()
         return _article(row) if row else None
 
-    async def articles(self, ids: Iterable[str]) -> dict[str, Article]:
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        async with self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids
-        ) as cur:
-            return {str(r[0]): _article(r) for r in await cur.fetchall()}
-
     async def passages(self, article_id: str) -> list[Passage]:
         async with self._db.execute(
             "SELECT article_id, position, text, start, end, lang FROM passages"

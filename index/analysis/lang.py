@@ -13,14 +13,12 @@ from functools import lru_cache
 
 __all__ = [
     "LATIN_LANGS",
-    "SUPPORTED",
     "detect_language",
     "dominant_script",
     "normalize_lang",
     "script_of",
 ]
 
-SUPPORTED = ("en", "hi", "id")
 _CODE = re.compile(r"[a-z]{2,3}")
 LATIN_LANGS = ("en", "id")
 # Codes, names and the languages folded into one analyser ("ms" reads as Indonesian).
