@@ -19,9 +19,9 @@ from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
-from index.engine import ENGINES
 from index.errors import StorybotError
 from index.library import Library
+from index.search.engines import ENGINES
 
 __all__ = ["main"]
 

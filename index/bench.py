@@ -119,7 +119,7 @@ def _lap_url(url: str | None, lap: int) -> str | None:
 
 async def _fill(data_dir: Path, drafts: Iterator[ArticleDraft]) -> int:
     """Store the articles (cleaned and split as by ``ingest``), leaving the index to the workers."""
-    from index.articles import prepare_article
+    from index.ingest.prepare import prepare_article
     from index.library import DB_NAME
     from index.store import Store
 
@@ -167,7 +167,7 @@ async def _worker(data_dir: Path, engine: str, n_queries: int) -> dict[str, Any]
 
 
 def _any_query():
-    from index.engine import Query
+    from index.search.engines import Query
 
     return Query({"x": 1.0}, {})
 

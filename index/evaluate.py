@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from index.answer import Ranking
 from index.errors import BadQuestion
 from index.library import Library
 from index.models import ArticleDraft
+from index.search.answer import Ranking
 
 __all__ = ["METRICS", "evaluate", "metrics_for"]
 

@@ -17,12 +17,10 @@ from importlib.resources import files
 from pathlib import Path
 
 from index.analysis.analyzers import analyzer_for
-from index.analysis.lang import normalize_lang
-from index.answer import Plan, Ranking, assemble, plan_searches
-from index.articles import prepare_article, prepare_passage
-from index.engine import Doc, Engine, Hit, TantivyEngine, make_engine
 from index.errors import BadInput, NotFound
-from index.ingest import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
+from index.ingest.prepare import prepare_article, prepare_passage
+from index.ingest.readers import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
+from index.lang.identify import normalize_lang
 from index.models import (
     Answer,
     Article,
@@ -32,7 +30,9 @@ from index.models import (
     Passage,
     SourceSummary,
 )
-from index.query import Question, parse_question
+from index.search.answer import Plan, Ranking, assemble, plan_searches
+from index.search.engines import Doc, Engine, Hit, TantivyEngine, make_engine
+from index.search.query import Question, parse_question
 from index.store import Store, StoredArticle
 
 __all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
@@ -193,7 +193,7 @@ class Library:
     async def ingest_url(self, url: str) -> IngestReport:
         """Fetch a page (public http(s) addresses only, size and time capped) and ingest it."""
         from index.errors import FetchRefused
-        from index.fetch import fetch_url
+        from index.ingest.fetch import fetch_url
 
         report = IngestReport()
         try:

@@ -156,9 +156,9 @@ def tiny_docs() -> list:
     Article ``n`` (1-based) of the corpus gets the id ``f"a{n:011x}"``.
     """
     from index.analysis.analyzers import analyzer_for
-    from index.articles import prepare_article
-    from index.engine import Doc
+    from index.ingest.prepare import prepare_article
     from index.models import ArticleDraft
+    from index.search.engines import Doc
 
     docs = []
     for number, record in enumerate(TINY_CORPUS, start=1):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from index.analysis.analyzers import Analyzed, Analyzer, analyzer_for
-from index.analysis.lang import detect_language, normalize_lang
 from index.analysis.tokenizers import Word, tokenize
+from index.lang.identify import detect_language, normalize_lang
 
 __all__ = [
     "Analyzed",

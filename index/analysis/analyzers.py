@@ -18,9 +18,9 @@ from functools import cache
 from typing import NamedTuple
 
 from index.analysis.filters import normalize, stemmer_for
-from index.analysis.lang import LATIN_LANGS, script_of
 from index.analysis.tokenizers import words
 from index.data import table, word_list
+from index.lang.identify import LATIN_LANGS, script_of
 
 __all__ = ["Analyzed", "Analyzer", "analyzer_for", "word_lang"]
 

@@ -12,7 +12,7 @@ from index.analysis import analyzer_for, detect_language, normalize_lang, tokeni
 from index.analysis.analyzers import word_lang
 from index.analysis.filters import normalize
 from index.errors import BadQuestion
-from index.query import MAX_QUESTION_CHARS, parse_question, reporting_stems
+from index.search.query import MAX_QUESTION_CHARS, parse_question, reporting_stems
 
 # --- words ---------------------------------------------------------------------------------
 
@@ -334,6 +334,6 @@ def test_question_at_the_length_limit_is_accepted() -> None:
 )
 def test_language_metadata_must_be_a_code(given: str, expected: str | None) -> None:
     """Names and codes map to a short code; free text is not taken for a language."""
-    from index.analysis.lang import normalize_lang
+    from index.lang.identify import normalize_lang
 
     assert normalize_lang(given) == expected

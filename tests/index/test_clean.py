@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import Cleaned, clean_article
-from index.ingest import read_path
+from index.ingest.clean import Cleaned, clean_article
+from index.ingest.readers import read_path
 from index.library import sample_corpus
 from index.models import ArticleDraft
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from index.analysis import analyzer_for
-from index.glossary import translations
+from index.lang.glossary import translations
 from index.library import Library
 from index.models import Answer, ArticleDraft
-from index.query import parse_question
+from index.search.query import parse_question
 
 # Three tiny articles that share no words across scripts: only keys, numbers, the glossary
 # and reporting verbs can connect a question to the other languages.

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from index.analysis.analyzers import analyzer_for
-from index.engine import Doc, Hit, Query, RankBM25Engine, TantivyEngine, make_engine
-from index.engine.base import K1, B
+from index.search.engines import Doc, Hit, Query, RankBM25Engine, TantivyEngine, make_engine
+from index.search.engines.base import K1, B
 
 TIE = 0.02  # reference scores closer than this (relative) are a tie: order within it is free
 

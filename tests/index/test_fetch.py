@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from index.errors import FetchRefused
-from index.fetch import (
+from index.ingest.fetch import (
     MAX_REDIRECTS,
     check_address,
     check_url,
@@ -264,7 +264,7 @@ async def server():
 
 
 def pinned(port: int, path: str):
-    from index.fetch import _Target
+    from index.ingest.fetch import _Target
 
     return _Target(
         url=f"http://news.example:{port}{path}",
@@ -277,7 +277,7 @@ def pinned(port: int, path: str):
 
 async def test_hop_connects_to_the_pinned_address_without_dns(server) -> None:
     """The request goes to the vetted address; the Host header keeps the original name."""
-    from index.fetch import _fetch_hop
+    from index.ingest.fetch import _fetch_hop
 
     status, _headers, content_type, body = await _fetch_hop(pinned(server, "/page"), 1000)
     assert status == 200 and "text/html" in content_type
@@ -286,7 +286,7 @@ async def test_hop_connects_to_the_pinned_address_without_dns(server) -> None:
 
 async def test_hop_returns_redirects_unfollowed(server) -> None:
     """A redirect comes back to the caller (to be vetted), not followed by the client."""
-    from index.fetch import _fetch_hop, next_location
+    from index.ingest.fetch import _fetch_hop, next_location
 
     status, headers, _type, body = await _fetch_hop(pinned(server, "/redirect"), 1000)
     assert status == 302 and body is None
@@ -297,7 +297,7 @@ async def test_hop_returns_redirects_unfollowed(server) -> None:
 
 async def test_hop_aborts_oversized_bodies(server) -> None:
     """A streamed body larger than max_bytes is cut off with a refusal."""
-    from index.fetch import _fetch_hop
+    from index.ingest.fetch import _fetch_hop
 
     with pytest.raises(FetchRefused, match="larger than"):
         await _fetch_hop(pinned(server, "/huge"), 50_000)

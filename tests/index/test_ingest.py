@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import iter_files, read_path
+from index.ingest.passages import split_passages
+from index.ingest.readers import iter_files, read_path
 from index.library import DB_NAME, Library
 from index.models import ArticleDraft, IngestFailure
-from index.passages import split_passages
 
 HTML_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -209,8 +209,8 @@ async def test_near_duplicate_passages_are_quoted_once(tmp_path: Path) -> None:
 
 
 async def _plan(library: Library, question: str):
-    from index.answer import plan_searches
-    from index.query import parse_question
+    from index.search.answer import plan_searches
+    from index.search.query import parse_question
 
     [plan] = plan_searches(parse_question(question), await library.languages(), library.ranking)
     return plan

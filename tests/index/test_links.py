@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from index.links import encode_fragment_term, text_fragment_link
+from index.search.links import encode_fragment_term, text_fragment_link
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.passages import (
+from index.ingest.passages import (
     MAX_PASSAGE_CHARS,
     MAX_PASSAGE_SENTENCES,
     split_passages,

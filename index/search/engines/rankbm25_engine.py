@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.engine.base import K1, B, Doc, Hit, Query
+from index.search.engines.base import K1, B, Doc, Hit, Query
 
 __all__ = ["RankBM25Engine"]
 

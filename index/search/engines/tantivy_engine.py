@@ -13,7 +13,7 @@ from pathlib import Path
 
 import tantivy
 
-from index.engine.base import Doc, Hit, Query
+from index.search.engines.base import Doc, Hit, Query
 
 __all__ = ["TantivyEngine"]
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.keys import query_keys
-from index.engine.base import Hit, Query
-from index.glossary import translations
-from index.links import text_fragment_link
+from index.ingest.passages import split_sentences
+from index.lang.glossary import translations
 from index.models import Answer, Article, Passage, Quote
-from index.passages import split_sentences
-from index.query import Question, reporting_stems
+from index.search.engines.base import Hit, Query
+from index.search.links import text_fragment_link
+from index.search.query import Question, reporting_stems
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from index.analysis.lang import detect_language, dominant_script, normalize_lang
-from index.clean import clean_article
 from index.errors import BadInput
+from index.ingest.clean import clean_article
+from index.ingest.passages import split_passages
+from index.lang.identify import detect_language, dominant_script, normalize_lang
 from index.models import ArticleDraft
-from index.passages import split_passages
 from index.store import StoredArticle
 
 __all__ = ["prepare_article", "prepare_passage"]

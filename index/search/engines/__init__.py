@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.engine.base import Doc, Engine, Hit, Query
-from index.engine.rankbm25_engine import RankBM25Engine
-from index.engine.tantivy_engine import TantivyEngine
+from index.search.engines.base import Doc, Engine, Hit, Query
+from index.search.engines.rankbm25_engine import RankBM25Engine
+from index.search.engines.tantivy_engine import TantivyEngine
 
 __all__ = [
     "ENGINES",

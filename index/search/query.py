@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from index.analysis.filters import normalize, stemmer_for
-from index.analysis.lang import dominant_script, normalize_lang
 from index.analysis.tokenizers import Word, tokenize
 from index.data import word_list
 from index.errors import BadQuestion
+from index.lang.identify import dominant_script, normalize_lang
 
 __all__ = ["MAX_QUESTION_CHARS", "Question", "parse_question", "reporting_stems"]
 
@@ -133,9 +133,9 @@ def _question_lists(text: str, norms: list[str], forced: str | None) -> str:
             return guess
         if len(norms) <= _SHORT_QUESTION:
             return "en"  # a bare name or two: no evidence of a language, and none needed
-        from index.analysis.lang import detect_language
+        from index.lang.identify import detect_language
 
         return detect_language(text)
-    from index.analysis.lang import detect_language
+    from index.lang.identify import detect_language
 
     return detect_language(text)

@@ -1,0 +1,1 @@
+"""Facts about languages: codes, scripts, identification, and the everyday-word glossary."""

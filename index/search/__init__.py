@@ -1,0 +1,1 @@
+"""Finding and ranking passages: questions → engine queries → hits → an answer."""
