@@ -7,6 +7,7 @@ __all__ = [
     "BadQuestion",
     "FetchRefused",
     "NotFound",
+    "StoreError",
     "StorybotError",
 ]
 
@@ -48,3 +49,7 @@ class NotFound(StorybotError):
         self.what = what
         self.ident = ident
         super().__init__(f"no {what} with id {ident!r}")
+
+
+class StoreError(StorybotError):
+    """The store cannot be used: unreachable, or its schema is not one this storybot knows."""

@@ -364,30 +364,30 @@ async def test_a_failing_write_leaves_no_half_stored_article(
     empty_library: Library, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When storing one article's passages fails, that article is rolled back and others stay."""
-    db = empty_library.store._db
-    real_executemany = db.executemany
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    real_execute = AsyncConnection.execute
     calls = {"passages": 0}
 
-    async def flaky_executemany(sql, rows):
-        if sql.lstrip().startswith("INSERT INTO passages"):
+    async def flaky_execute(self, statement, *args, **kwargs):
+        table = getattr(statement, "table", None)
+        if table is not None and table.name == "passages" and statement.is_insert:
             calls["passages"] += 1
             if calls["passages"] == 3:
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
-        return await real_executemany(sql, rows)
+        return await real_execute(self, statement, *args, **kwargs)
 
-    monkeypatch.setattr(db, "executemany", flaky_executemany)
+    monkeypatch.setattr(AsyncConnection, "execute", flaky_execute)
     with pytest.raises(sqlite3.OperationalError):
         await empty_library.ingest_paths([corpus_dir])
     assert await empty_library.store.count_articles() == 2
-    async with db.execute(
+    assert await _scalar(empty_library,
         "SELECT COUNT(*) FROM articles a"
         " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id)"
-    ) as cur:
-        (orphans,) = await cur.fetchone()
-    assert orphans == 0
+    ) == 0
     assert empty_library.engine.num_docs() == await empty_library.store.count_passages()
 
-    monkeypatch.setattr(db, "executemany", real_executemany)
+    monkeypatch.setattr(AsyncConnection, "execute", real_execute)
     report = await empty_library.ingest_paths([corpus_dir])
     assert len(report.added) == 4 and len(report.skipped) == 2
     assert await empty_library.store.count_articles() == 6
@@ -426,3 +426,10 @@ def test_an_over_long_jsonl_line_is_reported_without_stopping_the_file(tmp_path:
     assert isinstance(items[0], IngestFailure) and items[0].origin == f"{path}:1"
     assert "1,000 byte limit" in items[0].reason
     assert isinstance(items[1], ArticleDraft) and items[1].text == "A short story."
+
+
+async def _scalar(library: Library, sql: str, **params: object) -> object:
+    from sqlalchemy import text
+
+    async with library.store.engine.connect() as conn:
+        return await conn.scalar(text(sql), params)

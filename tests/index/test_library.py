@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from index.errors import BadQuestion, NotFound
 from index.library import DB_NAME, INDEX_DIR, Library, sample_corpus
@@ -344,20 +345,19 @@ async def test_index_catches_up_after_a_kill_mid_ingest(tmp_path: Path) -> None:
         stored = await library.store.count_articles()
         assert 150 <= stored < 3020, "killed mid-ingest"
         assert library.engine.num_docs() == await library.store.count_passages()
-        db = library.store._db
-        async with db.execute(
-            "SELECT id, clean_text FROM articles ORDER BY rowid DESC LIMIT 1"
-        ) as cur:
-            last_id, last_text = await cur.fetchone()
+        async with library.store.engine.connect() as conn:
+            last_id, last_text = (await conn.execute(text(
+                "SELECT id, clean_text FROM articles ORDER BY rowid DESC LIMIT 1"
+            ))).one()
         word = next(w for w in (_word(i) for i in range(stored + 5)) if w in last_text)
         answer = await library.ask(word)
         assert answer.quotes and answer.quotes[0].article_id == last_id
         # nothing of the killed run is half-stored: every article has both its passages
-        async with db.execute(
-            "SELECT COUNT(*) FROM articles a"
-            " WHERE (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) != 2"
-        ) as cur:
-            assert (await cur.fetchone())[0] == 0
+        async with library.store.engine.connect() as conn:
+            assert await conn.scalar(text(
+                "SELECT COUNT(*) FROM articles a"
+                " WHERE (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) != 2"
+            )) == 0
     if proc.stdout:
         proc.stdout.close()
 
@@ -391,15 +391,15 @@ async def test_index_drops_articles_deleted_from_the_store(tmp_path: Path) -> No
         answer = await library.ask("Apa kata Microsoft?", lang="id")
         victim = answer.quotes[0].article_id
         assert await library.store.delete_article(victim)
-        async with library.store._db.execute(
-            "SELECT COUNT(*) FROM index_state WHERE article_id = ?", (victim,)
-        ) as cur:
-            assert (await cur.fetchone())[0] == 1  # the ledger still lists it
+        async with library.store.engine.connect() as conn:
+            assert await conn.scalar(text(
+                "SELECT COUNT(*) FROM index_state WHERE article_id = :a"), {"a": victim}
+            ) == 1  # the ledger still lists it
     async with await Library.open(tmp_path, sample=True) as library:
         assert library.engine.num_docs() == await library.store.count_passages()
         assert library.engine.num_docs(lang="id") == 0
-        async with library.store._db.execute("SELECT COUNT(*) FROM index_state") as cur:
-            assert (await cur.fetchone())[0] == 1
+        async with library.store.engine.connect() as conn:
+            assert await conn.scalar(text("SELECT COUNT(*) FROM index_state")) == 1
         answer = await library.ask("Apa kata Microsoft?")
         assert all(q.article_id != victim for q in answer.quotes)
 

@@ -1,0 +1,93 @@
+"""The store's tables, one SQLAlchemy Core definition for SQLite and PostgreSQL alike.
+
+This is the schema as the newest migration leaves it (``index/store/migrations/versions``);
+queries are written against these ``Table`` objects so one text serves both databases.
+
+* ``articles``: one row per stored article, its texts and where it came from;
+* ``passages``: whole-sentence spans of an article's clean text, the units that are searched;
+* ``ingest_log``: what every ingest did, item by item, failures with their reasons;
+* ``index_state``: the ledger of which article versions the derived search index holds;
+* ``meta``: the store's own key/value settings (which search index the ledger describes, …).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    text,
+)
+
+__all__ = ["articles", "index_state", "ingest_log", "meta", "metadata", "passages"]
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("title", Text),
+    Column("source", Text),
+    Column("url", Text),
+    Column("lang", Text, nullable=False),
+    Column("published", Text),
+    Column("original_text", Text, nullable=False),
+    Column("clean_text", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("ingested_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Index(
+        "articles_url", "url", unique=True,
+        sqlite_where=text("url IS NOT NULL"), postgresql_where=text("url IS NOT NULL"),
+    ),
+    Index("articles_hash", "content_hash"),
+    Index("articles_source", "source", "lang"),
+)
+
+passages = Table(
+    "passages",
+    metadata,
+    Column(
+        "article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("lang", Text, nullable=False),
+    Index("passages_lang", "lang"),
+    sqlite_with_rowid=False,
+)
+
+ingest_log = Table(
+    "ingest_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Text, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("article_id", Text),
+    Column("action", Text, nullable=False),
+    Column("reason", Text),
+)
+
+index_state = Table(
+    "index_state",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    sqlite_with_rowid=False,
+)

@@ -1,0 +1,472 @@
+"""The store, the source of truth: articles, passages, an ingestion log, the index ledger.
+
+SQLAlchemy Core over an async driver: ``aiosqlite`` for the default SQLite file (WAL mode), or
+``asyncpg`` for PostgreSQL when several bot processes share one corpus. Both run the same
+statements against the tables of ``index/store/schema.py``, and ``migrate.upgrade`` brings either
+up to date on open. Every article is written in its own transaction, so a failure or a crash
+never leaves an article half-stored.
+
+The ``index_state`` table is the ledger of what the derived search index holds (article id and
+version); comparing it with ``articles`` tells what the index is missing after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, event, func, insert, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from index.models import Article, Passage, SourceSummary
+from index.store import migrate
+from index.store.schema import articles, index_state, ingest_log, meta, passages
+
+__all__ = ["Store", "StoredArticle", "content_hash"]
+
+_KEYS_PER_QUERY = 400
+_IDS_PER_QUERY = 500
+
+
+def content_hash(text_: str) -> str:
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article ready to store: cleaned, split, its language known."""
+
+    title: str | None
+    source: str | None
+    url: str | None
+    lang: str
+    published: str | None
+    original_text: str
+    clean_text: str
+    passages: Sequence[tuple[int, int, str]]  # (start, end, lang) into clean_text
+
+
+# An article's metadata without its texts, for citing and listing.
+_HEAD = (
+    articles.c.id, articles.c.title, articles.c.source, articles.c.url, articles.c.lang,
+    articles.c.published,
+)
+_PASSAGE = (
+    passages.c.article_id, passages.c.position, passages.c.text, passages.c.start,
+    passages.c.end, passages.c.lang,
+)
+
+
+def _head(row: Sequence[Any], content_hash: str = "", original: str = "", clean: str = "",
+          passage_count: int = 0) -> Article:
+    """An article from a row that starts with the ``_HEAD`` columns (texts default to empty)."""
+    return Article(
+        id=row[0], title=row[1], source=row[2], url=row[3], lang=row[4], published=row[5],
+        original_text=original, clean_text=clean, content_hash=content_hash,
+        passage_count=passage_count,
+    )
+
+
+def _passage(row: Sequence[Any]) -> Passage:
+    article_id, position = str(row[0]), int(row[1])
+    return Passage(
+        id=f"{article_id}:{position}", article_id=article_id, position=position,
+        text=row[2], start=int(row[3]), end=int(row[4]), lang=row[5],
+    )
+
+
+def database_url(path_or_url: Path | str) -> str:
+    """The SQLAlchemy URL of a SQLite file path, or of a ``postgresql://`` URL."""
+    value = str(path_or_url)
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+asyncpg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return f"sqlite+aiosqlite:///{value}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                   "busy_timeout=10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+class Store:
+    """Async access to the database: ``await Store.open(path)``, ``await store.close()``."""
+
+    def __init__(self, engine: AsyncEngine, where: str) -> None:
+        self.engine = engine
+        self.where = where  # the file or server, for messages (never a password)
+        # Writes from this process go one at a time: SQLite has one writer anyway, and an
+        # article's transaction never interleaves with another's.
+        self._write = asyncio.Lock()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a database server."""
+        database = self.engine.url.database
+        return Path(database) if self.engine.dialect.name == "sqlite" and database else None
+
+    @classmethod
+    async def open(cls, path_or_url: Path | str) -> Store:
+        url = database_url(path_or_url)
+        if url.startswith("sqlite"):
+            Path(str(path_or_url)).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        where = engine.url.render_as_string(hide_password=True)
+        store = cls(engine, where.removeprefix("sqlite+aiosqlite:///"))
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(migrate.upgrade, store.where)
+        except BaseException:
+            await engine.dispose()  # or its connection threads keep the process alive
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # --- writing -------------------------------------------------------------------------
+
+    async def upsert(self, article: StoredArticle, origin: str) -> tuple[str, str]:
+        """Store one article in one transaction; returns ``(action, article id)``.
+
+        The same URL, or for articles without one the same content, updates the stored article
+        instead of adding a second copy; unchanged articles are skipped.
+        """
+        async with self._write, self.engine.begin() as conn:
+            return await self._upsert(conn, article, origin)
+
+    async def _upsert(
+        self, conn: AsyncConnection, article: StoredArticle, origin: str
+    ) -> tuple[str, str]:
+        digest = content_hash(article.clean_text)
+        now = _now()
+        existing = await self._find_existing(conn, article.url, digest)
+        fields = {
+            "title": article.title, "source": article.source, "url": article.url,
+            "lang": article.lang, "published": article.published,
+        }
+        if existing is None:
+            article_id = await self._new_id(conn, article.url or digest)
+            await conn.execute(insert(articles).values(
+                id=article_id, **fields, original_text=article.original_text,
+                clean_text=article.clean_text, content_hash=digest, version=1,
+                ingested_at=now, updated_at=now,
+            ))
+            action = "added"
+        else:
+            article_id, old_hash, old_meta = existing
+            if old_hash == digest and old_meta == tuple(fields.values()):
+                await self._log(conn, origin, article_id, "skipped", "unchanged")
+                return "skipped", article_id
+            # A copy without a URL (a saved file) never erases the URL already known.
+            await conn.execute(
+                update(articles).where(articles.c.id == article_id).values(
+                    **fields | {"url": func.coalesce(article.url, articles.c.url)},
+                    original_text=article.original_text, clean_text=article.clean_text,
+                    content_hash=digest, version=articles.c.version + 1, updated_at=now,
+                )
+            )
+            await conn.execute(delete(passages).where(passages.c.article_id == article_id))
+            action = "updated"
+        rows = [
+            {"article_id": article_id, "position": pos, "text": article.clean_text[start:end],
+             "start": start, "end": end, "lang": lang}
+            for pos, (start, end, lang) in enumerate(article.passages)
+        ]
+        if rows:
+            await conn.execute(insert(passages), rows)
+        await self._log(conn, origin, article_id, action)
+        return action, article_id
+
+    async def _new_id(self, conn: AsyncConnection, seed: str) -> str:
+        """A new article id derived from ``seed``, re-derived while it is taken."""
+        candidate = seed
+        while True:
+            article_id = "a" + hashlib.sha256(candidate.encode("utf-8")).hexdigest()[:11]
+            taken = await conn.scalar(select(articles.c.id).where(articles.c.id == article_id))
+            if taken is None:
+                return article_id
+            candidate += "'"
+
+    async def _find_existing(
+        self, conn: AsyncConnection, url: str | None, digest: str
+    ) -> tuple[str, str, tuple[str | None, ...]] | None:
+        columns = (articles.c.id, articles.c.content_hash, articles.c.title, articles.c.source,
+                   articles.c.url, articles.c.lang, articles.c.published)
+        row = None
+        if url:
+            row = (await conn.execute(select(*columns).where(articles.c.url == url))).first()
+        if row is None:
+            same_text = select(*columns).where(articles.c.content_hash == digest)
+            if url:
+                same_text = same_text.where(articles.c.url.is_(None))
+            row = (await conn.execute(same_text.limit(1))).first()
+        return (row[0], row[1], tuple(row[2:])) if row is not None else None
+
+    async def log_failure(self, origin: str, reason: str) -> None:
+        async with self._write, self.engine.begin() as conn:
+            await self._log(conn, origin, None, "failed", reason)
+
+    async def _log(
+        self, conn: AsyncConnection, origin: str, article_id: str | None, action: str,
+        reason: str | None = None,
+    ) -> None:
+        await conn.execute(insert(ingest_log).values(
+            at=_now(), origin=origin, article_id=article_id, action=action, reason=reason
+        ))
+
+    async def delete_article(self, article_id: str) -> bool:
+        async with self._write, self.engine.begin() as conn:
+            result = await conn.execute(delete(articles).where(articles.c.id == article_id))
+        return bool(result.rowcount)
+
+    # --- the index ledger ------------------------------------------------------------------
+
+    async def index_backlog(self) -> tuple[list[tuple[str, int]], list[str]]:
+        """Articles the index lacks or holds an old version of, and ids it holds but should not."""
+        state = index_state
+        async with self.engine.connect() as conn:
+            stale = await conn.execute(
+                select(articles.c.id, articles.c.version)
+                .outerjoin(state, state.c.article_id == articles.c.id)
+                .where(or_(state.c.version.is_(None), state.c.version != articles.c.version))
+                .order_by(articles.c.ingested_at, articles.c.id)
+            )
+            gone = await conn.execute(
+                select(state.c.article_id).where(
+                    state.c.article_id.not_in(select(articles.c.id))
+                )
+            )
+            return (
+                [(str(r[0]), int(r[1])) for r in stale],
+                [str(r[0]) for r in gone],
+            )
+
+    async def mark_indexed(self, versions: Iterable[tuple[str, int]], gone: Iterable[str]) -> None:
+        """Record, after the index committed, which article versions it now holds."""
+        rows = [{"article_id": a, "version": v} for a, v in versions]
+        gone = list(gone)
+        async with self._write, self.engine.begin() as conn:
+            if rows:
+                ids = [r["article_id"] for r in rows]
+                for i in range(0, len(ids), _IDS_PER_QUERY):
+                    await conn.execute(
+                        delete(index_state).where(
+                            index_state.c.article_id.in_(ids[i : i + _IDS_PER_QUERY])
+                        )
+                    )
+                await conn.execute(insert(index_state), rows)
+            for i in range(0, len(gone), _IDS_PER_QUERY):
+                await conn.execute(
+                    delete(index_state).where(
+                        index_state.c.article_id.in_(gone[i : i + _IDS_PER_QUERY])
+                    )
+                )
+
+    async def reset_index_state(self, index_id: str) -> None:
+        """Start a new ledger for the index ``index_id``, which holds nothing yet."""
+        async with self._write, self.engine.begin() as conn:
+            await conn.execute(delete(index_state))
+            await self._set_meta(conn, "index_id", index_id)
+
+    async def index_id(self) -> str | None:
+        """Which search index the ledger describes (see ``reset_index_state``)."""
+        return await self.get_meta("index_id")
+
+    # --- the store's own settings ------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self.engine.connect() as conn:
+            value = await conn.scalar(select(meta.c.value).where(meta.c.key == key))
+        return str(value) if value is not None else None
+
+    async def _set_meta(self, conn: AsyncConnection, key: str, value: str) -> None:
+        await conn.execute(delete(meta).where(meta.c.key == key))
+        await conn.execute(insert(meta).values(key=key, value=value))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    async def _scalar_int(self, statement: Any) -> int:
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(statement) or 0)
+
+    async def count_articles(self) -> int:
+        return await self._scalar_int(select(func.count()).select_from(articles))
+
+    async def count_passages(self) -> int:
+        return await self._scalar_int(select(func.count()).select_from(passages))
+
+    async def article(self, article_id: str) -> Article | None:
+        count = (
+            select(func.count()).where(passages.c.article_id == articles.c.id).scalar_subquery()
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(
+                select(*_HEAD, articles.c.original_text, articles.c.clean_text,
+                       articles.c.content_hash, count)
+                .where(articles.c.id == article_id)
+            )).first()
+        if row is None:
+            return None
+        return _head(row, row[8], row[6], row[7], int(row[9]))
+
+    async def passages(self, article_id: str) -> list[Passage]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(*_PASSAGE).where(passages.c.article_id == article_id)
+                .order_by(passages.c.position)
+            )
+            return [_passage(r) for r in rows]
+
+    async def passages_by_key(
+        self, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], Passage]:
+        """Passages by ``(article id, position)``, in one query."""
+        found, _articles = await self.quotable(keys)
+        return found
+
+    async def quotable(
+        self, keys: Sequence[tuple[str, int]]
+    ) -> tuple[dict[tuple[str, int], Passage], dict[str, Article]]:
+        """Passages by ``(article id, position)`` and their articles' metadata, in one query.
+
+        The articles come without their texts (left empty): enough to cite them.
+        """
+        found: dict[tuple[str, int], Passage] = {}
+        heads: dict[str, Article] = {}
+        async with self.engine.connect() as conn:
+            # One primary-key lookup per pair (SQLite plans row-value IN lists as a scan), in
+            # chunks that stay under its expression-depth limit of 1000.
+            for i in range(0, len(keys), _KEYS_PER_QUERY):
+                rows = await conn.execute(
+                    _quotable_statement(len(keys[i : i + _KEYS_PER_QUERY])),
+                    {f"{kind}{n}": value
+                     for n, key in enumerate(keys[i : i + _KEYS_PER_QUERY])
+                     for kind, value in zip("ap", key, strict=True)},
+                )
+                for row in rows:
+                    passage = _passage(row)
+                    found[(passage.article_id, passage.position)] = passage
+                    if passage.article_id not in heads:
+                        heads[passage.article_id] = _head(
+                            (passage.article_id, *row[6:11]), row[11]
+                        )
+        return found, heads
+
+    async def citations(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Articles by id with their metadata only (texts left empty): enough to cite them."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, Article] = {}
+        async with self.engine.connect() as conn:
+            for i in range(0, len(ids), _IDS_PER_QUERY):
+                rows = await conn.execute(
+                    select(*_HEAD, articles.c.content_hash)
+                    .where(articles.c.id.in_(ids[i : i + _IDS_PER_QUERY]))
+                )
+                found.update({str(r[0]): _head(r, r[6]) for r in rows})
+        return found
+
+    async def iter_passages(
+        self, article_ids: Sequence[str] | None = None, batch: int = 5000
+    ) -> AsyncIterator[list[Passage]]:
+        """All passages (or those of ``article_ids``), in batches, for (re)building the index."""
+        async with self.engine.connect() as conn:
+            if article_ids is not None:
+                for i in range(0, len(article_ids), _IDS_PER_QUERY):
+                    chunk = list(article_ids[i : i + _IDS_PER_QUERY])
+                    rows = (await conn.execute(
+                        select(*_PASSAGE).where(passages.c.article_id.in_(chunk))
+                    )).all()
+                    if rows:
+                        yield [_passage(r) for r in rows]
+                return
+            result = await conn.stream(select(*_PASSAGE))
+            async for rows in result.partitions(batch):
+                yield [_passage(r) for r in rows]
+
+    async def sources(self) -> list[SourceSummary]:
+        newest = func.max(func.coalesce(articles.c.published, articles.c.ingested_at))
+        outlet = func.coalesce(articles.c.source, "")
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(outlet, articles.c.lang, func.count(), newest)
+                .group_by(outlet, articles.c.lang)
+                .order_by(newest.desc(), outlet)
+            )
+            return [SourceSummary(r[0], r[1], int(r[2]), r[3]) for r in rows]
+
+    async def source_names(self, prefix: str, limit: int) -> list[str]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(articles.c.source).distinct()
+                .where(articles.c.source.is_not(None))
+                .where(articles.c.source.like(_like_prefix(prefix), escape="\\"))
+                .order_by(articles.c.source).limit(limit)
+            )
+            return [str(r[0]) for r in rows]
+
+    async def languages(self) -> list[str]:
+        """The languages of the stored passages. Asked after every sync and at start-up, so it
+        hops through the ``passages_lang`` index one language at a time instead of scanning."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(text(
+                "WITH RECURSIVE l(lang) AS (SELECT MIN(lang) FROM passages UNION ALL"
+                " SELECT (SELECT MIN(lang) FROM passages WHERE lang > l.lang) FROM l"
+                " WHERE l.lang IS NOT NULL) SELECT lang FROM l WHERE lang IS NOT NULL"
+            ))
+            return [str(r[0]) for r in rows]
+
+    async def find_articles(self, prefix: str, limit: int) -> list[Article]:
+        """Articles whose id starts with, or title contains, ``prefix``; metadata only."""
+        like = _like_prefix(prefix)
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(*_HEAD, articles.c.content_hash)
+                .where(or_(articles.c.id.like(like, escape="\\"),
+                           articles.c.title.like("%" + like, escape="\\")))
+                .order_by(func.coalesce(articles.c.published, articles.c.ingested_at).desc())
+                .limit(limit)
+            )
+            return [_head(r, r[6]) for r in rows]
+
+
+_quotable_cache: dict[int, Any] = {}
+
+
+def _quotable_statement(n: int) -> Any:
+    """``SELECT`` passages and their articles' heads for ``n`` (article, position) pairs."""
+    statement = _quotable_cache.get(n)
+    if statement is None:
+        match = or_(*(
+            and_(passages.c.article_id == bindparam(f"a{i}"),
+                 passages.c.position == bindparam(f"p{i}"))
+            for i in range(n)
+        ))
+        statement = (
+            select(*_PASSAGE, articles.c.title, articles.c.source, articles.c.url,
+                   articles.c.lang, articles.c.published, articles.c.content_hash)
+            .join(articles, articles.c.id == passages.c.article_id)
+            .where(match)
+        )
+        _quotable_cache[n] = statement
+    return statement
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
