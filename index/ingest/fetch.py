@@ -137,8 +137,23 @@ def check_address(address: str, *, url: str = "") -> None:
         raise FetchRefused(url, f"{address} is {kind} address")
 
 
+# Special-purpose blocks (IANA registries) that no web page lives on and that some Python
+# versions still call global: 3.11 passes 192.0.0.8, an IETF protocol assignment.
+_SPECIAL_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.0.0/24",  # IETF protocol assignments (dummy, NAT64 discovery, PCP and TURN anycast)
+    "192.31.196.0/24",  # AS112 service
+    "192.52.193.0/24",  # AMT relays
+    "192.175.48.0/24",  # AS112 direct delegation
+    "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation
+    "100::/64",  # discard-only
+    "2001::/23",  # IETF protocol assignments
+    "5f00::/16",  # segment routing identifiers
+))
+
+
 def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is off limits, or None when it is public unicast."""
+    special = any(ip.version == net.version and ip in net for net in _SPECIAL_NETWORKS)
     checks = (
         (ip.is_unspecified, "an unspecified"),
         (ip.is_loopback, "a loopback"),
@@ -146,6 +161,7 @@ def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
         (ip.is_multicast, "a multicast"),
         (ip.is_reserved, "a reserved"),
         (ip.is_private, "a private"),
+        (special, "a special-purpose"),
         (not ip.is_global, "a non-public"),
     )
     return next((kind for refused, kind in checks if refused), None)

@@ -82,6 +82,10 @@ def test_check_url_accepts_http_and_https() -> None:
         ("::ffff:10.0.0.1", "private"),
         ("2002:a00:1::1", "private"),
         ("64:ff9b::7f00:1", "loopback"),
+        ("192.0.0.8", "special-purpose"),  # passed on Python 3.11, whose ipaddress calls it global
+        ("192.0.0.170", "private"),
+        ("192.31.196.1", "special-purpose"),
+        ("64:ff9b:1::a00:1", "reserved"),
     ],
 )
 def test_check_address_refuses_non_public(address: str, word: str) -> None:
