@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
 
 from index.analysis.analyzers import analyzer_for
-from index.errors import BadInput, NotFound
+from index.errors import BadInput, BadQuestion, NotFound
 from index.ingest.prepare import prepare_article, prepare_passage
 from index.ingest.readers import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
 from index.lang.identify import normalize_lang
@@ -30,6 +30,7 @@ from index.models import (
     Passage,
     SourceSummary,
 )
+from index.progress import ProgressFactory, no_progress
 from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Doc, Engine, Hit, TantivyEngine, make_engine
 from index.search.query import Question, parse_question
@@ -44,6 +45,8 @@ DB_NAME = "storybot.sqlite3"
 _INDEX_ID_FILE = "storybot-index-id"
 INDEX_DIR = "index"
 _SYNC_BATCH = 2000  # articles per index commit while catching up
+_SAMPLE_IDS = "sample_articles"  # meta key: ids of the bundled sample articles, while present
+_SAMPLE_RETIRED = "sample_retired"  # meta key: the corpus has had its own articles
 
 
 def sample_corpus() -> Path:
@@ -74,8 +77,10 @@ class Library:
     ) -> Library:
         """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
 
-        With ``sample`` an empty corpus first gets the bundled sample articles, so a new
-        installation can answer at once.
+        With ``sample`` a new, empty corpus first gets the bundled sample articles, so a new
+        installation can answer at once. They are marked as the sample and removed as soon as
+        the corpus's own first article lands (see ``_retire_sample``); a corpus that has held
+        its own articles never gets them again.
         """
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -87,13 +92,20 @@ class Library:
             raise
         library = cls(store, built, data_dir, ranking or Ranking())
         try:
-            if sample and await store.count_articles() == 0:
-                await library.ingest_paths([sample_corpus()])
+            if sample and await store.count_articles() == 0 and not await store.get_meta(
+                _SAMPLE_RETIRED
+            ):
+                await library._load_sample()
             await library.sync()
         except BaseException:
             await library.close()
             raise
         return library
+
+    async def warm_up(self) -> None:
+        """Load what the first question or ingest would otherwise load (the language
+        identifier, stemmers, word lists), in a worker thread; servers call this at start."""
+        await asyncio.to_thread(_warm_up)
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -108,27 +120,34 @@ class Library:
 
     # --- keeping the index in step -----------------------------------------------------------
 
-    async def sync(self) -> int:
+    async def sync(self, progress: ProgressFactory = no_progress) -> int:
         """Bring the search index up to date with the store; returns how many articles changed."""
         async with self._write_lock:
-            return await self._sync()
+            return await self._sync(progress)
 
-    async def _sync(self) -> int:
+    async def _sync(self, progress: ProgressFactory = no_progress) -> int:
         stale, gone = await self.store.index_backlog()
         changed = 0
         if gone:
             await asyncio.to_thread(self._engine_write, gone, [])
             await self.store.mark_indexed([], gone)
-        for i in range(0, len(stale), _SYNC_BATCH):
-            batch = stale[i : i + _SYNC_BATCH]
-            ids = [article_id for article_id, _version in batch]
-            heads = await self.store.citations(ids)
-            passages: list[Passage] = []
-            async for chunk in self.store.iter_passages(ids):
-                passages.extend(chunk)
-            await asyncio.to_thread(self._engine_write, ids, _docs(passages, heads))
-            await self.store.mark_indexed(batch, [])
-            changed += len(batch)
+        bar = progress("indexing", len(stale), " articles") if stale else None
+        try:
+            for i in range(0, len(stale), _SYNC_BATCH):
+                batch = stale[i : i + _SYNC_BATCH]
+                ids = [article_id for article_id, _version in batch]
+                heads = await self.store.citations(ids)
+                passages: list[Passage] = []
+                async for chunk in self.store.iter_passages(ids):
+                    passages.extend(chunk)
+                await asyncio.to_thread(self._engine_write, ids, _docs(passages, heads))
+                await self.store.mark_indexed(batch, [])
+                changed += len(batch)
+                if bar:
+                    bar.update(len(batch))
+        finally:
+            if bar:
+                bar.close()
         self._langs = await self.store.languages()
         return changed
 
@@ -151,27 +170,38 @@ class Library:
     # --- ingesting ---------------------------------------------------------------------------
 
     async def ingest_paths(
-        self, paths: Sequence[Path | str], *, progress: bool = False
+        self, paths: Sequence[Path | str], *, progress: ProgressFactory = no_progress
     ) -> IngestReport:
         """Ingest files and folders; every item lands or is reported, whatever the others do."""
         report = IngestReport()
-        bar = _progress_bar(progress)
+        files = list(iter_files([Path(p) for p in paths]))
+        total = sum(_size(f) for f in files if isinstance(f, Path))
+        bar = progress("reading", total, "B")
         try:
-            for item in iter_files([Path(p) for p in paths]):
+            found = False
+            for item in files:
                 if isinstance(item, IngestFailure):
                     await self._fail(report, item)
                     continue
-                async for draft in self._read(item):
+                found = True
+                async for draft in self._read(item, bar.update):
                     await self._ingest_one(draft, report)
-                    bar.update(1)
+                    bar.note(report.summary())
+            if not found and not report.failed:
+                for path in paths:
+                    await self._fail(report, IngestFailure(
+                        str(path), "no .txt, .md, .html, .htm or .jsonl files (or .gz of them)"
+                    ))
         finally:
             bar.close()
-            await self.sync()
+            await self.sync(progress)
         return report
 
-    async def _read(self, path: Path) -> AsyncIterator[ArticleDraft | IngestFailure]:
+    async def _read(
+        self, path: Path, on_read: Callable[[int], None]
+    ) -> AsyncIterator[ArticleDraft | IngestFailure]:
         """Read a file off the event loop, a few hundred articles at a time."""
-        reader = read_path(path, max_bytes=self.max_bytes)
+        reader = read_path(path, max_bytes=self.max_bytes, on_read=on_read)
         while True:
             chunk = await asyncio.to_thread(_take, reader, 256)
             if not chunk:
@@ -185,9 +215,11 @@ class Library:
         items = await asyncio.to_thread(
             lambda: list(read_bytes(filename, data, max_bytes=self.max_bytes))
         )
-        for item in items:
-            await self._ingest_one(item, report)
-        await self.sync()
+        try:
+            for item in items:
+                await self._ingest_one(item, report)
+        finally:
+            await self.sync()
         return report
 
     async def ingest_url(self, url: str) -> IngestReport:
@@ -205,11 +237,13 @@ class Library:
         name = "page.html" if is_html else "page.txt"
         items = await asyncio.to_thread(
             lambda: list(read_bytes(name, fetched.data, origin=url, max_bytes=self.max_bytes,
-                                    meta={"url": fetched.final_url}))
+                                    page_url=fetched.final_url))
         )
-        for item in items:
-            await self._ingest_one(item, report)
-        await self.sync()
+        try:
+            for item in items:
+                await self._ingest_one(item, report)
+        finally:
+            await self.sync()
         return report
 
     async def ingest_drafts(
@@ -221,34 +255,80 @@ class Library:
         """
         report = IngestReport()
         ids: dict[str, str] = {}
-        for draft in drafts:
-            article_id = await self._ingest_one(draft, report, whole=whole_passages)
-            if article_id is not None:
-                ids[draft.origin] = article_id
-        await self.sync()
+        try:
+            for draft in drafts:
+                article_id = await self._ingest_one(draft, report, whole=whole_passages)
+                if article_id is not None:
+                    ids[draft.origin] = article_id
+        finally:
+            await self.sync()
         return report, ids
 
     async def _ingest_one(
-        self, item: ArticleDraft | IngestFailure, report: IngestReport, *, whole: bool = False
+        self, item: ArticleDraft | IngestFailure, report: IngestReport, *, whole: bool = False,
+        sample: bool = False,
     ) -> str | None:
+        """Store one article in its own transaction; any failure is reported under its name and
+        the batch goes on (a storage error rolls back only this article)."""
         if isinstance(item, IngestFailure):
             await self._fail(report, item)
             return None
         prepare = prepare_passage if whole else prepare_article
         try:
             stored: StoredArticle = await asyncio.to_thread(prepare, item)
+            async with self._write_lock:
+                action, article_id = await self.store.upsert(stored, item.origin)
         except BadInput as exc:
             await self._fail(report, IngestFailure(exc.origin, exc.reason))
             return None
-        async with self._write_lock:
-            action, article_id = await self.store.upsert(stored, item.origin)
+        except Exception as exc:
+            log.exception("storing %s failed", item.origin)
+            await self._fail(report, IngestFailure(
+                item.origin, f"could not be stored ({type(exc).__name__}: {exc}); nothing of it"
+                " was kept, try again",
+            ))
+            return None
         getattr(report, action).append(article_id)
+        if not sample and action != "skipped":
+            await self._retire_sample(report)
         return article_id
 
     async def _fail(self, report: IngestReport, failure: IngestFailure) -> None:
         report.failed.append(failure)
         log.warning("not ingested: %s: %s", failure.origin, failure.reason)
-        await self.store.log_failure(failure.origin, failure.reason)
+        try:
+            await self.store.log_failure(failure.origin, failure.reason)
+        except Exception:
+            log.exception("could not log the failure of %s", failure.origin)
+
+    # --- the bundled sample ----------------------------------------------------------------
+
+    async def _load_sample(self) -> None:
+        report = IngestReport()
+        for item in iter_files([sample_corpus()]):
+            assert isinstance(item, Path), item
+            async for draft in self._read(item, lambda n: None):
+                await self._ingest_one(draft, report, sample=True)
+        await self.store.set_meta(_SAMPLE_IDS, ",".join(report.added))
+
+    async def _retire_sample(self, report: IngestReport) -> None:
+        """The corpus has its own article now: remove the sample articles, once, and say so."""
+        if await self.store.get_meta(_SAMPLE_RETIRED):
+            return
+        await self.store.set_meta(_SAMPLE_RETIRED, "1")
+        ids = [i for i in (await self.store.get_meta(_SAMPLE_IDS) or "").split(",") if i]
+        removed = [i for i in ids if await self.store.delete_article(i)]
+        if removed:
+            report.notes.append(
+                f"removed the {len(removed)} bundled sample articles now that the corpus has"
+                " its own"
+            )
+
+    async def has_sample(self) -> bool:
+        """Whether the corpus still holds only the bundled sample articles."""
+        return bool(await self.store.get_meta(_SAMPLE_IDS)) and not await self.store.get_meta(
+            _SAMPLE_RETIRED
+        )
 
     # --- asking ------------------------------------------------------------------------------
 
@@ -268,6 +348,7 @@ class Library:
         searched to one language, ``source`` to one outlet.
         """
         ranking = ranking or self.ranking
+        await self._check_filters(source, lang)
         langs = [normalize_lang(lang) or lang] if lang else list(self._langs)
         parsed, plans, hits, n_docs = await asyncio.to_thread(
             self._search, question, langs, ranking, source, depth or max(2 * k, 10)
@@ -280,6 +361,27 @@ class Library:
             assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq, n_docs,
             ranking, k,
         )
+
+    async def check_question(
+        self, question: str, *, source: str | None = None, lang: str | None = None
+    ) -> None:
+        """Raise ``BadQuestion`` now if ``ask`` would refuse this question or these filters."""
+        await asyncio.to_thread(parse_question, question)
+        await self._check_filters(source, lang)
+
+    async def _check_filters(self, source: str | None, lang: str | None) -> None:
+        """Unknown ``source``/``lang`` filters are errors that list what the corpus holds."""
+        if lang is not None:
+            code = normalize_lang(lang) or lang
+            if code not in self._langs:
+                held = ", ".join(self._langs) or "none yet"
+                raise BadQuestion(
+                    f"no articles are in the language {lang!r}; the corpus holds {held}"
+                )
+        if source is not None and not await self.store.has_source(source):
+            names = await self.store.source_names("", 10)
+            held = ", ".join(names) if names else "none yet"
+            raise BadQuestion(f"no outlet is called {source!r}; outlets include {held}")
 
     def _search(
         self, question: str, langs: Sequence[str], ranking: Ranking, source: str | None, depth: int
@@ -376,8 +478,25 @@ def _docs(passages: Iterable[Passage], articles: dict[str, Article]) -> Iterable
         yield Doc(
             article_id=passage.article_id, position=passage.position, lang=passage.lang,
             terms=analysed.terms, keys=analysed.keys,
-            source=(article.source or "") if article else "", title=titles[passage.article_id],
+            outlets=article.outlets if article else (), title=titles[passage.article_id],
         )
+
+
+def _warm_up() -> None:
+    from index.lang.identify import detect_language
+
+    detect_language("Microsoft menanggapi dengan menyatakan bahwa tuduhan itu tidak benar.")
+    for lang, sample in (("en", "what did Microsoft say?"), ("hi", "माइक्रोसॉफ्ट ने क्या कहा?"),
+                         ("id", "Apa kata Microsoft?")):
+        parse_question(sample)
+        analyzer_for(lang).analyze(sample)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _take(iterator: Iterable[_Item], n: int) -> list[_Item]:
@@ -387,19 +506,3 @@ def _take(iterator: Iterable[_Item], n: int) -> list[_Item]:
         if len(out) >= n:
             break
     return out
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress_bar(enabled: bool) -> _NoBar:
-    if not enabled:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(unit=" articles", desc="ingest")

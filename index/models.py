@@ -26,10 +26,11 @@ class ArticleDraft:
     text: str
     origin: str  # where it came from, for error messages: "a.jsonl:12", "https://…", "x.txt"
     title: str | None = None
-    url: str | None = None
+    url: str | None = None  # where the article is, per whoever ingests it: identifies it
     source: str | None = None
     lang: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO 8601
+    page_url: str | None = None  # the address an HTML page claims for itself: a link only
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,12 @@ class Article:
     clean_text: str
     content_hash: str
     passage_count: int = 0
+    domain: str | None = None  # the outlet's registered domain, from the url
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The names the ``source`` filter knows this article's outlet by, lowercased."""
+        return tuple(dict.fromkeys(n.lower() for n in (self.source, self.domain) if n))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +141,22 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the user should know, in passing
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def summary(self) -> str:
+        """``added 3, updated 0, skipped 1 (unchanged), failed 2``."""
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"skipped {len(self.skipped)} (unchanged), failed {len(self.failed)}"
+        )
 
     def merge(self, other: IngestReport) -> None:
         self.added += other.added
         self.updated += other.updated
         self.skipped += other.skipped
         self.failed += other.failed
+        self.notes += other.notes

@@ -172,7 +172,7 @@ def tiny_docs() -> list:
                     lang=lang,
                     terms=analysed.terms,
                     keys=analysed.keys,
-                    source=record["source"],
+                    outlets=(record["source"].lower(), "wire.example"),
                 )
             )
     return docs

@@ -135,10 +135,13 @@ def test_ask_plain_text_prints_quotes(data_dir: Path, capsys) -> None:
 
 @pytest.mark.parametrize("question", ["", "   "])
 def test_empty_question_exits_2_with_a_clear_message(data_dir: Path, capsys, question) -> None:
-    """An empty question exits with status 2 and a one-line reason on stderr, no traceback."""
+    """An empty question exits with status 2: one JSON object with the reason in ``error`` on
+    stdout, and the same one-line reason on stderr, no traceback."""
     code, out, err = run(capsys, "ask", "--json", question)
     assert code == 2
-    assert out == ""
+    [line] = out.strip().splitlines()
+    assert json.loads(line) == {"query": question, "error": json.loads(line)["error"]}
+    assert "empty" in json.loads(line)["error"]
     assert "empty" in err
     assert err.startswith("storybot: ")
     assert "Traceback" not in err
@@ -223,3 +226,24 @@ def test_ingest_max_bytes_refuses_a_larger_file(data_dir: Path, capsys, tmp_path
     code, out, _err = run(capsys, "ingest", "--max-bytes", "1000", str(big))
     assert code == 1
     assert "big.txt" in out and "over the 1,000 byte limit" in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [("--source", "BBC", "Malang Terkini"), ("--lang", "xx", "hi, id")],
+)
+def test_unknown_filter_is_an_error_listing_what_exists(
+    data_dir: Path, capsys, option: str, value: str, listed: str
+) -> None:
+    """--source BBC or --lang xx is not a silent "no answer": exit 2, naming what the corpus has."""
+    code, out, _err = run(capsys, "ask", "--json", "what did Microsoft say?", option, value)
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert value in error and listed in error
+
+
+def test_ask_json_keeps_devanagari_as_it_is(data_dir: Path, capsys) -> None:
+    """--json output is UTF-8 text: Hindi quotes are not \\u-escaped."""
+    code, out, _err = run(capsys, "ask", "--json", "माइक्रोसॉफ्ट ने क्या कहा?")
+    assert code == 0
+    assert "माइक्रोसॉफ्ट" in out and "\\u09" not in out

@@ -4,6 +4,7 @@ Real scrapes carry a page's chrome around the story: menus and breadcrumbs, "pow
 read-time lines ("3 min read"), share and comment widgets, "Baca Juga:" teasers for other stories,
 and the headline repeated once or twice. The rules:
 
+0. control and bidirectional-formatting characters go (``index.text.strip_controls``);
 1. lines matching a pattern of ``index/data/boilerplate.txt`` go, wherever they are;
 2. before the first body line (a real sentence: enough words, ending like a sentence), and after
    the last one, short lines that do not end like a sentence go (menus, taglines, teasers);
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from index.data import lines as data_lines
+from index.text import strip_controls
 
 __all__ = ["Cleaned", "clean_article"]
 
@@ -74,7 +76,7 @@ def clean_article(text: str, title: str | None = None) -> Cleaned:
     ('Big Story', 'It began on Monday with a long letter.')
     """
     boilerplate = _boilerplate()
-    raw = [" ".join(line.replace("\u00a0", " ").split()) for line in text.splitlines()]
+    raw = [" ".join(strip_controls(line).split()) for line in text.splitlines()]
     candidates = [line for line in raw if line and not boilerplate.fullmatch(line)]
     body = [i for i, line in enumerate(candidates) if _is_body(line)]
     if not body:

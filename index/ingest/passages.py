@@ -6,7 +6,9 @@ of cleaned text is a paragraph). A dot after a known abbreviation
 not end a sentence; "No." does only when no number follows.
 
 A passage is a paragraph, cut between sentences when it is long, so a quote is always whole
-sentences from one paragraph.
+sentences from one paragraph. A "sentence" longer than ``MAX_SENTENCE_CHARS`` (a scraped table,
+a page with no punctuation, a hostile megabyte-long line) is cut at the last space before that
+limit, so no passage ever grows past it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from functools import cache
 
 from index.data import word_list
 
-__all__ = ["MAX_PASSAGE_CHARS", "Span", "split_passages", "split_sentences"]
+__all__ = [
+    "MAX_PASSAGE_CHARS", "MAX_SENTENCE_CHARS", "Span", "split_passages", "split_sentences",
+]
 
 MAX_PASSAGE_CHARS = 600
 MAX_PASSAGE_SENTENCES = 3
+MAX_SENTENCE_CHARS = 1000
 
 Span = tuple[int, int]
 
@@ -58,10 +63,24 @@ def _paragraph_sentences(text: str, start: int, end: int) -> Iterator[Span]:
             continue
         stop = match.end()
         if text[begin:stop].strip():
-            yield _trim(text, begin, stop)
+            yield from _bounded(text, *_trim(text, begin, stop))
         begin = stop
     if text[begin:end].strip():
-        yield _trim(text, begin, end)
+        yield from _bounded(text, *_trim(text, begin, end))
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[Span]:
+    """A span cut into pieces of at most ``MAX_SENTENCE_CHARS``, at spaces where there are any."""
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = cut if cut > start else limit
+        yield _trim(text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
 
 
 def _trim(text: str, start: int, end: int) -> Span:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.errors import BadInput
 from index.ingest.clean import clean_article
 from index.ingest.passages import split_passages
+from index.ingest.urls import registered_domain
 from index.lang.identify import detect_language, dominant_script, normalize_lang
 from index.models import ArticleDraft
 from index.store import StoredArticle
@@ -29,7 +30,8 @@ def prepare_article(draft: ArticleDraft) -> StoredArticle:
     return StoredArticle(
         title=cleaned.title, source=draft.source, url=draft.url, lang=lang,
         published=draft.published, original_text=draft.text, clean_text=cleaned.text,
-        passages=passages,
+        passages=passages, page_url=draft.page_url,
+        domain=registered_domain(draft.url or draft.page_url),
     )
 
 
@@ -42,5 +44,6 @@ def prepare_passage(draft: ArticleDraft) -> StoredArticle:
     return StoredArticle(
         title=draft.title, source=draft.source, url=draft.url, lang=lang,
         published=draft.published, original_text=draft.text, clean_text=text,
-        passages=[(0, len(text), lang)],
+        passages=[(0, len(text), lang)], page_url=draft.page_url,
+        domain=registered_domain(draft.url or draft.page_url),
     )

@@ -31,9 +31,11 @@ articles = Table(
     "articles",
     metadata,
     Column("id", Text, primary_key=True),
+    Column("key", Text),  # always set; identity: "url:<given address>" or "sha:<hash>"
     Column("title", Text),
     Column("source", Text),
-    Column("url", Text),
+    Column("url", Text),  # the link shown: the given address, else the page's own claim
+    Column("domain", Text),  # registered domain of the url ("detik.com"), grouping outlets
     Column("lang", Text, nullable=False),
     Column("published", Text),
     Column("original_text", Text, nullable=False),
@@ -42,12 +44,11 @@ articles = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     Column("ingested_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
-    Index(
-        "articles_url", "url", unique=True,
-        sqlite_where=text("url IS NOT NULL"), postgresql_where=text("url IS NOT NULL"),
-    ),
+    Index("articles_key", "key", unique=True),
+    Index("articles_url", "url"),
     Index("articles_hash", "content_hash"),
     Index("articles_source", "source", "lang"),
+    Index("articles_domain", "domain", "lang"),
 )
 
 passages = Table(

@@ -20,9 +20,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    union,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from index.errors import StoreError
 from index.models import Article, Passage, SourceSummary
 from index.store import migrate
 from index.store.schema import articles, index_state, ingest_log, meta, passages
@@ -30,6 +43,8 @@ from index.store.schema import articles, index_state, ingest_log, meta, passages
 __all__ = ["Store", "StoredArticle", "content_hash"]
 
 _KEYS_PER_QUERY = 400
+# How an article's outlet is shown and grouped: its registered domain, else the name it gave.
+_OUTLET = func.coalesce(articles.c.domain, articles.c.source, "")
 _IDS_PER_QUERY = 500
 
 
@@ -47,18 +62,24 @@ class StoredArticle:
 
     title: str | None
     source: str | None
-    url: str | None
+    url: str | None  # given by whoever ingested it: identifies the article
     lang: str
     published: str | None
     original_text: str
     clean_text: str
     passages: Sequence[tuple[int, int, str]]  # (start, end, lang) into clean_text
+    page_url: str | None = None  # the address the page claims for itself: shown, not trusted
+    domain: str | None = None  # the outlet's registered domain
+
+    @property
+    def link(self) -> str | None:
+        return self.url or self.page_url
 
 
 # An article's metadata without its texts, for citing and listing.
 _HEAD = (
     articles.c.id, articles.c.title, articles.c.source, articles.c.url, articles.c.lang,
-    articles.c.published,
+    articles.c.published, articles.c.content_hash, articles.c.domain,
 )
 _PASSAGE = (
     passages.c.article_id, passages.c.position, passages.c.text, passages.c.start,
@@ -66,13 +87,14 @@ _PASSAGE = (
 )
 
 
-def _head(row: Sequence[Any], content_hash: str = "", original: str = "", clean: str = "",
-          passage_count: int = 0) -> Article:
-    """An article from a row that starts with the ``_HEAD`` columns (texts default to empty)."""
+def _head(
+    row: Sequence[Any], original: str = "", clean: str = "", passage_count: int = 0
+) -> Article:
+    """An article from the ``_HEAD`` columns of a row (its texts left empty unless given)."""
     return Article(
         id=row[0], title=row[1], source=row[2], url=row[3], lang=row[4], published=row[5],
-        original_text=original, clean_text=clean, content_hash=content_hash,
-        passage_count=passage_count,
+        original_text=original, clean_text=clean, content_hash=row[6],
+        passage_count=passage_count, domain=row[7],
     )
 
 
@@ -129,8 +151,7 @@ class Store:
         where = engine.url.render_as_string(hide_password=True)
         store = cls(engine, where.removeprefix("sqlite+aiosqlite:///"))
         try:
-            async with engine.begin() as conn:
-                await conn.run_sync(migrate.upgrade, store.where)
+            await store._migrate()
         except BaseException:
             await engine.dispose()  # or its connection threads keep the process alive
             raise
@@ -138,6 +159,24 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    async def _migrate(self) -> None:
+        """Upgrade the schema in one transaction. SQLite rebuilds a table to alter it, and
+        dropping the old copy would cascade to its passages: foreign keys are off meanwhile,
+        and checked before the upgrade commits."""
+        sqlite = self.engine.dialect.name == "sqlite"
+        async with self.engine.connect() as conn:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                await conn.run_sync(migrate.upgrade, self.where)
+                if sqlite and (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first():
+                    raise StoreError(f"{self.where}: the schema upgrade broke a reference")
+                await conn.commit()
+            finally:
+                if sqlite:
+                    await conn.rollback()
+                    await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
     # --- writing -------------------------------------------------------------------------
 
@@ -155,30 +194,34 @@ class Store:
     ) -> tuple[str, str]:
         digest = content_hash(article.clean_text)
         now = _now()
-        existing = await self._find_existing(conn, article.url, digest)
+        key = f"url:{article.url}" if article.url else f"sha:{digest}"
+        existing = await self._find_existing(conn, key, digest, trusted_url=bool(article.url))
         fields = {
-            "title": article.title, "source": article.source, "url": article.url,
-            "lang": article.lang, "published": article.published,
+            "title": article.title, "source": article.source, "url": article.link,
+            "domain": article.domain, "lang": article.lang, "published": article.published,
         }
         if existing is None:
             article_id = await self._new_id(conn, article.url or digest)
             await conn.execute(insert(articles).values(
-                id=article_id, **fields, original_text=article.original_text,
+                id=article_id, key=key, **fields, original_text=article.original_text,
                 clean_text=article.clean_text, content_hash=digest, version=1,
                 ingested_at=now, updated_at=now,
             ))
             action = "added"
         else:
-            article_id, old_hash, old_meta = existing
-            if old_hash == digest and old_meta == tuple(fields.values()):
+            article_id, old_key, old_hash, old_meta = existing
+            if article.url is None and old_key.startswith("url:"):
+                # A copy without an address (a saved file) never erases the one known.
+                key = old_key
+                fields |= {"url": old_meta["url"], "domain": old_meta["domain"]}
+            if old_hash == digest and old_meta == fields and old_key == key:
                 await self._log(conn, origin, article_id, "skipped", "unchanged")
                 return "skipped", article_id
-            # A copy without a URL (a saved file) never erases the URL already known.
             await conn.execute(
                 update(articles).where(articles.c.id == article_id).values(
-                    **fields | {"url": func.coalesce(article.url, articles.c.url)},
-                    original_text=article.original_text, clean_text=article.clean_text,
-                    content_hash=digest, version=articles.c.version + 1, updated_at=now,
+                    key=key, **fields, original_text=article.original_text,
+                    clean_text=article.clean_text, content_hash=digest,
+                    version=articles.c.version + 1, updated_at=now,
                 )
             )
             await conn.execute(delete(passages).where(passages.c.article_id == article_id))
@@ -204,19 +247,23 @@ class Store:
             candidate += "'"
 
     async def _find_existing(
-        self, conn: AsyncConnection, url: str | None, digest: str
-    ) -> tuple[str, str, tuple[str | None, ...]] | None:
-        columns = (articles.c.id, articles.c.content_hash, articles.c.title, articles.c.source,
-                   articles.c.url, articles.c.lang, articles.c.published)
-        row = None
-        if url:
-            row = (await conn.execute(select(*columns).where(articles.c.url == url))).first()
+        self, conn: AsyncConnection, key: str, digest: str, *, trusted_url: bool
+    ) -> tuple[str, str, str, dict[str, Any]] | None:
+        """The stored article an ingest is a new copy of: the one with the same identity key,
+        else one with the same text (for an article with an address, only one stored without)."""
+        columns = (articles.c.id, articles.c.key, articles.c.content_hash, articles.c.title,
+                   articles.c.source, articles.c.url, articles.c.domain, articles.c.lang,
+                   articles.c.published)
+        row = (await conn.execute(select(*columns).where(articles.c.key == key))).first()
         if row is None:
             same_text = select(*columns).where(articles.c.content_hash == digest)
-            if url:
-                same_text = same_text.where(articles.c.url.is_(None))
+            if trusted_url:
+                same_text = same_text.where(articles.c.key.like("sha:%"))
             row = (await conn.execute(same_text.limit(1))).first()
-        return (row[0], row[1], tuple(row[2:])) if row is not None else None
+        if row is None:
+            return None
+        names = ("title", "source", "url", "domain", "lang", "published")
+        return row[0], row[1], row[2], dict(zip(names, row[3:], strict=True))
 
     async def log_failure(self, origin: str, reason: str) -> None:
         async with self._write, self.engine.begin() as conn:
@@ -295,6 +342,10 @@ class Store:
             value = await conn.scalar(select(meta.c.value).where(meta.c.key == key))
         return str(value) if value is not None else None
 
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write, self.engine.begin() as conn:
+            await self._set_meta(conn, key, value)
+
     async def _set_meta(self, conn: AsyncConnection, key: str, value: str) -> None:
         await conn.execute(delete(meta).where(meta.c.key == key))
         await conn.execute(insert(meta).values(key=key, value=value))
@@ -317,13 +368,12 @@ class Store:
         )
         async with self.engine.connect() as conn:
             row = (await conn.execute(
-                select(*_HEAD, articles.c.original_text, articles.c.clean_text,
-                       articles.c.content_hash, count)
+                select(*_HEAD, articles.c.original_text, articles.c.clean_text, count)
                 .where(articles.c.id == article_id)
             )).first()
         if row is None:
             return None
-        return _head(row, row[8], row[6], row[7], int(row[9]))
+        return _head(row, row[8], row[9], int(row[10]))
 
     async def passages(self, article_id: str) -> list[Passage]:
         async with self.engine.connect() as conn:
@@ -363,9 +413,7 @@ class Store:
                     passage = _passage(row)
                     found[(passage.article_id, passage.position)] = passage
                     if passage.article_id not in heads:
-                        heads[passage.article_id] = _head(
-                            (passage.article_id, *row[6:11]), row[11]
-                        )
+                        heads[passage.article_id] = _head((passage.article_id, *row[6:]))
         return found, heads
 
     async def citations(self, ids: Iterable[str]) -> dict[str, Article]:
@@ -375,10 +423,9 @@ class Store:
         async with self.engine.connect() as conn:
             for i in range(0, len(ids), _IDS_PER_QUERY):
                 rows = await conn.execute(
-                    select(*_HEAD, articles.c.content_hash)
-                    .where(articles.c.id.in_(ids[i : i + _IDS_PER_QUERY]))
+                    select(*_HEAD).where(articles.c.id.in_(ids[i : i + _IDS_PER_QUERY]))
                 )
-                found.update({str(r[0]): _head(r, r[6]) for r in rows})
+                found.update({str(r[0]): _head(r) for r in rows})
         return found
 
     async def iter_passages(
@@ -400,25 +447,41 @@ class Store:
                 yield [_passage(r) for r in rows]
 
     async def sources(self) -> list[SourceSummary]:
+        """Outlets with article counts per language, newest first. An outlet is its registered
+        domain (news.detik.com and finance.detik.com are one), else its name."""
         newest = func.max(func.coalesce(articles.c.published, articles.c.ingested_at))
-        outlet = func.coalesce(articles.c.source, "")
         async with self.engine.connect() as conn:
             rows = await conn.execute(
-                select(outlet, articles.c.lang, func.count(), newest)
-                .group_by(outlet, articles.c.lang)
-                .order_by(newest.desc(), outlet)
+                select(_OUTLET, articles.c.lang, func.count(), newest)
+                .group_by(_OUTLET, articles.c.lang)
+                .order_by(newest.desc(), _OUTLET)
             )
             return [SourceSummary(r[0], r[1], int(r[2]), r[3]) for r in rows]
 
     async def source_names(self, prefix: str, limit: int) -> list[str]:
+        """Outlet names and domains (what the source filter takes) starting with ``prefix``,
+        in any case."""
+        like = _like_prefix(prefix.lower())
+        names = [
+            select(column.label("name")).distinct()
+            .where(column.is_not(None), func.lower(column).like(like, escape="\\"))
+            for column in (articles.c.source, articles.c.domain)
+        ]
+        both = union(*names).subquery()
         async with self.engine.connect() as conn:
-            rows = await conn.execute(
-                select(articles.c.source).distinct()
-                .where(articles.c.source.is_not(None))
-                .where(articles.c.source.like(_like_prefix(prefix), escape="\\"))
-                .order_by(articles.c.source).limit(limit)
-            )
+            rows = await conn.execute(select(both.c.name).order_by(both.c.name).limit(limit))
             return [str(r[0]) for r in rows]
+
+    async def has_source(self, name: str) -> bool:
+        """Whether any article comes from the outlet ``name`` (its name or its domain)."""
+        lowered = name.strip().lower()
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(
+                select(articles.c.id).where(or_(
+                    func.lower(articles.c.source) == lowered, articles.c.domain == lowered
+                )).limit(1)
+            )
+        return found is not None
 
     async def languages(self) -> list[str]:
         """The languages of the stored passages. Asked after every sync and at start-up, so it
@@ -436,13 +499,13 @@ class Store:
         like = _like_prefix(prefix)
         async with self.engine.connect() as conn:
             rows = await conn.execute(
-                select(*_HEAD, articles.c.content_hash)
+                select(*_HEAD)
                 .where(or_(articles.c.id.like(like, escape="\\"),
                            articles.c.title.like("%" + like, escape="\\")))
                 .order_by(func.coalesce(articles.c.published, articles.c.ingested_at).desc())
                 .limit(limit)
             )
-            return [_head(r, r[6]) for r in rows]
+            return [_head(r) for r in rows]
 
 
 _quotable_cache: dict[int, Any] = {}
@@ -458,8 +521,7 @@ def _quotable_statement(n: int) -> Any:
             for i in range(n)
         ))
         statement = (
-            select(*_PASSAGE, articles.c.title, articles.c.source, articles.c.url,
-                   articles.c.lang, articles.c.published, articles.c.content_hash)
+            select(*_PASSAGE, *_HEAD[1:])
             .join(articles, articles.c.id == passages.c.article_id)
             .where(match)
         )

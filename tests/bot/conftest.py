@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index.library import Library
+from index.library import Library, sample_corpus
 
 ENGLISH = [
     {
@@ -59,7 +59,8 @@ async def library(tmp_path: Path):
     """A library on a temporary data dir: the bundled sample plus two English test articles."""
     import json
 
-    lib = await Library.open(tmp_path / "data", engine="tantivy", sample=True)
+    lib = await Library.open(tmp_path / "data", engine="tantivy", sample=False)
+    assert (await lib.ingest_paths([sample_corpus()])).ok  # the seeds as the corpus's own
     lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in ENGLISH)
     report = await lib.ingest_bytes("english.jsonl", lines.encode())
     assert report.ok, report.failed

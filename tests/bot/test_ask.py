@@ -46,11 +46,14 @@ async def test_ask_nothing_found_says_so_plainly(session) -> None:
 
 
 async def test_ask_filters_by_source_and_language(session) -> None:
-    """source and language options reach the library; a source with no articles finds nothing."""
+    """source and language options reach the library; an unknown source is refused privately,
+    naming outlets that exist."""
     outcome = await session.slash(
         "alice", "ask", {"question": QUESTION, "source": "no-such-outlet.example"}
     )
-    assert "couldn't find" in outcome.messages[0]["content"]
+    assert outcome.ephemeral
+    assert "no outlet is called" in outcome.messages[0]["content"]
+    assert "Malang Terkini" in outcome.messages[0]["content"]
     outcome = await session.slash("alice", "ask", {"question": QUESTION, "language": "hi"})
     assert outcome.error is None and outcome.messages
 

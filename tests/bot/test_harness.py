@@ -9,7 +9,8 @@ from importlib.metadata import version
 import pytest
 
 from bot import harness
-from bot.harness import ACK_LIMIT_MS, Outcome, console, format_outcome, simulate
+from bot.console import console, format_outcome
+from bot.harness import ACK_LIMIT_MS, Outcome, simulate
 from bot.settings import Settings
 
 SCRIPT = [
@@ -108,8 +109,9 @@ async def test_console_chats_with_the_bot(library) -> None:
     stdout = io.StringIO()
     await console(library, stdin, stdout, settings=Settings(ask_cooldown=0))
     text = stdout.getvalue()
-    assert "**Results 1–5" in text and "**Results 6–" in text
-    assert "┌─" in text and "[More results]" in text
+    assert "Results 1–5" in text and "Results 6–" in text
+    assert "**" not in text  # Markdown is rendered, not printed
+    assert "╭" in text and "[More results]" in text
     assert "Sources" in text
     assert "(only you can see this)" in text
     assert "Only the person who asked" in text

@@ -63,6 +63,7 @@ HOSTILE = [
     "a" * 3000,
     "مرحبا بالعالم",
     "\u202eevil\u202c",
+    "nul\x00byte esc\x1b[31mred\x1b[0m bell\x07 \u2066isolate\u2069",
     "🦓🦓🦓",
     "माइक्रोसॉफ्ट ने कहा",
     "<t:0:R> <#123> <:emoji:123>",
@@ -115,7 +116,12 @@ def assert_page_fits(page: Page) -> None:
     assert page.to_dict()["allowed_mentions"] == {"parse": []}
     for text in _strings(page):
         assert not re.search(r"@(everyone|here|[!&]?\d)", text), text
+        assert not CONTROLS.search(text), repr(text)
         assert text.count("**") % 2 == 0 or "\\*" in text
+
+
+# What must never reach Discord: C0/C1 controls but tab and newline, bidi overrides/isolates.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _strings(page: Page) -> list[str]:
@@ -326,3 +332,11 @@ def test_sources_without_an_outlet_say_so() -> None:
     page = render_sources([SourceSummary(source="", lang="hi", articles=1, newest=None)])[0]
     description = page.embeds[0].description or ""
     assert "unknown outlet" in description and "****" not in description
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://x.example:99999/", "http://exa mple.com/"])
+def test_malformed_urls_are_dropped_not_raised(url: str) -> None:
+    """A stored URL that does not parse never crashes rendering; the answer shows without it."""
+    page = render_answer(Answer("q", (quote(url=url, link=url),), False))
+    assert_page_fits(page)
+    assert page.embeds[0].url is None and page.links == ()

@@ -179,7 +179,7 @@ def test_doc_freq_forgets_deleted_articles(tmp_path: Path, docs: list[Doc], name
 
 def test_changes_are_invisible_until_commit(engines, docs: list[Doc]) -> None:
     """Added documents are searchable only after commit."""
-    extra = Doc("a0000000000a", 0, "en", ["zebra", "crossing"], ["SBR"], "Example Wire")
+    extra = Doc("a0000000000a", 0, "en", ["zebra", "crossing"], ["SBR"], ("example wire",))
     for engine in engines:
         engine.add([extra])
         assert engine.search(Query({"zebra": 1.0}, {}), 5) == []

@@ -3,14 +3,15 @@ gets each article whole (one transaction each), once."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from index.ingest.passages import split_passages
-from index.ingest.readers import iter_files, read_path
+from index.ingest.passages import MAX_SENTENCE_CHARS, split_passages
+from index.ingest.readers import iter_files, read_bytes, read_path
 from index.library import DB_NAME, Library
 from index.models import ArticleDraft, IngestFailure
 
@@ -363,7 +364,8 @@ async def test_every_stored_article_has_all_its_passages(
 async def test_a_failing_write_leaves_no_half_stored_article(
     empty_library: Library, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When storing one article's passages fails, that article is rolled back and others stay."""
+    """When storing one article's passages fails (a disk error), that article is rolled back and
+    reported by name, every other article of the batch lands, and ingesting again adds it."""
     from sqlalchemy.ext.asyncio import AsyncConnection
 
     real_execute = AsyncConnection.execute
@@ -378,9 +380,11 @@ async def test_a_failing_write_leaves_no_half_stored_article(
         return await real_execute(self, statement, *args, **kwargs)
 
     monkeypatch.setattr(AsyncConnection, "execute", flaky_execute)
-    with pytest.raises(sqlite3.OperationalError):
-        await empty_library.ingest_paths([corpus_dir])
-    assert await empty_library.store.count_articles() == 2
+    first = await empty_library.ingest_paths([corpus_dir])
+    [failure] = first.failed
+    assert "disk I/O error" in failure.reason and failure.origin.startswith(str(corpus_dir))
+    assert len(first.added) == 5
+    assert await empty_library.store.count_articles() == 5
     assert await _scalar(empty_library,
         "SELECT COUNT(*) FROM articles a"
         " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id)"
@@ -389,7 +393,7 @@ async def test_a_failing_write_leaves_no_half_stored_article(
 
     monkeypatch.setattr(AsyncConnection, "execute", real_execute)
     report = await empty_library.ingest_paths([corpus_dir])
-    assert len(report.added) == 4 and len(report.skipped) == 2
+    assert len(report.added) == 1 and len(report.skipped) == 5
     assert await empty_library.store.count_articles() == 6
 
 
@@ -433,3 +437,139 @@ async def _scalar(library: Library, sql: str, **params: object) -> object:
 
     async with library.store.engine.connect() as conn:
         return await conn.scalar(text(sql), params)
+
+
+# --- hostile and awkward input (each of these broke a batch or the store once) -------------
+
+
+async def test_a_lone_surrogate_fails_alone_and_the_rest_is_stored_and_indexed(
+    empty_library: Library,
+) -> None:
+    """A JSON line holding "\\ud800" is reported by line; the lines before and after it land,
+    and the article stored before it is searchable (the index catches up even so)."""
+    lines = [
+        json.dumps({"text": "The harbour reopened on Monday after the long strike ended."}),
+        '{"text": "Broken \\ud800 text that json.loads accepts but UTF-8 cannot hold."}',
+        json.dumps({"text": "Farmers welcomed the early monsoon rain across the valley."}),
+    ]
+    report = await empty_library.ingest_bytes("mixed.jsonl", "\n".join(lines).encode())
+    [failure] = report.failed
+    assert failure.origin == "mixed.jsonl:2" and "surrogate" in failure.reason
+    assert len(report.added) == 2
+    assert empty_library.engine.num_docs() == await empty_library.store.count_passages()
+    assert not (await empty_library.ask("harbour strike")).no_answer
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://x.example:99999/a", "ftp://x.example/a"])
+async def test_a_malformed_url_fails_its_line_only(empty_library: Library, url: str) -> None:
+    """A url that does not parse is a named failure of that line, not a crash of the batch."""
+    lines = [json.dumps({"text": "A bridge opened downtown today after two years.", "url": url}),
+             json.dumps({"text": "A school reopened uptown today after the floods."})]
+    report = await empty_library.ingest_bytes("urls.jsonl", "\n".join(lines).encode())
+    [failure] = report.failed
+    assert failure.origin == "urls.jsonl:1" and "not an http(s) address" in failure.reason
+    assert len(report.added) == 1
+
+
+async def test_a_megabyte_line_without_punctuation_becomes_bounded_passages(
+    empty_library: Library,
+) -> None:
+    """One enormous "sentence" is cut at spaces into passages of at most MAX_SENTENCE_CHARS."""
+    words = " ".join(f"word{i % 997}" for i in range(120_000))  # ~1 MB, no sentence end
+    report = await empty_library.ingest_bytes("big.jsonl", json.dumps({"text": words}).encode())
+    [article_id] = report.added
+    passages = await empty_library.passages(article_id)
+    assert len(passages) > 500
+    assert max(len(p.text) for p in passages) <= MAX_SENTENCE_CHARS
+    assert all(not p.text.startswith(" ") and not p.text.endswith(" ") for p in passages)
+
+
+async def test_a_page_claiming_another_articles_url_does_not_replace_it(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    """An HTML file whose canonical link names a stored article's URL is a new article (linked
+    to that URL), and the stored article is left as it was."""
+    url = "https://news.example/original"
+    first = await empty_library.ingest_bytes("a.jsonl", json.dumps(
+        {"text": "The original story about the ferry timetable changes.", "url": url}
+    ).encode())
+    impostor = HTML_PAGE.replace(
+        "<head>", f'<head><link rel="canonical" href="{url}">'
+    )
+    second = await empty_library.ingest_bytes("page.html", impostor.encode())
+    assert second.added and second.added != first.added
+    original = await empty_library.article(first.added[0])
+    assert "ferry timetable" in original.clean_text
+    page = await empty_library.article(second.added[0])
+    assert page.url == url and "Dock workers" in page.clean_text
+
+
+async def test_control_and_bidi_characters_never_reach_stored_text(
+    empty_library: Library,
+) -> None:
+    """NUL, ESC sequences and bidi overrides are removed from the text and metadata stored."""
+    record = {"text": "Evil\x00 text\x1b[31m with \u202eoverride\u202c inside a sentence here.",
+              "title": "Title\u202e with override", "source": "Out\x1blet"}
+    report = await empty_library.ingest_bytes("c.jsonl", json.dumps(record).encode())
+    article = await empty_library.article(report.added[0])
+    for value in (article.clean_text, article.title, article.source):
+        assert not any(ch in value for ch in "\x00\x1b\u202e\u202c"), value
+    assert article.clean_text == "Evil text[31m with override inside a sentence here."
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+async def test_an_empty_jsonl_file_is_reported(empty_library: Library, content: bytes) -> None:
+    """A .jsonl with no article in it is a failure, not a silent success."""
+    report = await empty_library.ingest_bytes("empty.jsonl", content)
+    [failure] = report.failed
+    assert failure.origin == "empty.jsonl" and "no articles" in failure.reason
+
+
+async def test_gzip_files_are_read_like_their_inner_format(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    """.jsonl.gz (streamed) and .txt.gz are ingested; a broken .gz is a named failure."""
+    lines = "\n".join(json.dumps({"text": f"Story {n} about the river ferry and its crew."})
+                      for n in range(3))
+    (tmp_path / "feed.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
+    (tmp_path / "note.txt.gz").write_bytes(gzip.compress(BODY.encode()))
+    (tmp_path / "broken.txt.gz").write_bytes(b"\x1f\x8b not really gzip")
+    report = await empty_library.ingest_paths([tmp_path])
+    assert len(report.added) == 4
+    [failure] = report.failed
+    assert failure.origin.endswith("broken.txt.gz") and "gzip" in failure.reason
+
+
+def test_a_gzip_bomb_is_refused_by_its_unpacked_size(tmp_path: Path) -> None:
+    """A small .txt.gz that unpacks past max_bytes is refused without unpacking it all."""
+    path = tmp_path / "bomb.txt.gz"
+    path.write_bytes(gzip.compress(b"a " * 5_000_000))
+    [failure] = list(read_path(path, max_bytes=100_000))
+    assert isinstance(failure, IngestFailure) and "100,000 byte limit" in failure.reason
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("2022/11/11", "2022-11-11"), ("2025-12-09T22:27", "2025-12-09T22:27:00"),
+     ("Tue, 15 Nov 2022 08:12:00 +0700", "2022-11-15T08:12:00+07:00"), ("yesterday", None)],
+)
+def test_published_dates_are_stored_in_iso_form(given: str, stored: str | None) -> None:
+    """Whatever form a date arrives in, it is stored as ISO 8601 (or not at all)."""
+    [draft] = list(read_bytes("a.jsonl", json.dumps({"text": BODY, "published": given}).encode()))
+    assert isinstance(draft, ArticleDraft) and draft.published == stored
+
+
+async def test_outlets_are_grouped_by_registered_domain(empty_library: Library) -> None:
+    """news.detik.com and finance.detik.com are one outlet, detik.com, in sources()."""
+    texts = ("Harga beras naik tajam di pasar induk pekan ini.",
+             "Pedagang mengeluhkan harga beras yang terus melonjak sejak Senin.",
+             "Pemerintah berjanji menurunkan harga beras sebelum akhir bulan.")
+    lines = [json.dumps({"text": text, "url": f"https://{host}.detik.com/{n}", "source": host,
+                         "lang": "id", "published": f"2022/11/1{n}"})
+             for n, (host, text) in enumerate(
+                 zip(("news", "finance", "sport"), texts, strict=True))]
+    await empty_library.ingest_bytes("detik.jsonl", "\n".join(lines).encode())
+    [row] = await empty_library.sources()
+    assert (row.source, row.lang, row.articles, row.newest) == ("detik.com", "id", 3, "2022-11-12")
+    answer = await empty_library.ask("harga beras", source="detik.com")
+    assert len(answer.quotes) == 3

@@ -25,13 +25,14 @@ class Doc:
     lang: str
     terms: Sequence[str]
     keys: Sequence[str]
-    source: str = ""  # outlet name, lowercased, for the /ask source filter
+    outlets: Sequence[str] = ()  # the outlet's names, lowercased (name, domain): source filter
     title: Sequence[str] = ()  # the article title's terms, searched at a lower weight
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Weighted terms and keys; ``lang`` and ``source`` limit the search."""
+    """Weighted terms and keys; ``lang`` and ``source`` (an outlet's name or domain, any case)
+    limit the search."""
 
     terms: dict[str, float]
     keys: dict[str, float]

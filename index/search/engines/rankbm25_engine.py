@@ -46,7 +46,7 @@ class _Model:
     def __init__(self, docs: list[Doc]) -> None:
         self.docs = docs
         self.langs = np.array([d.lang for d in docs])
-        self.sources = np.array([d.source.lower() for d in docs])
+        self.outlets = [frozenset(d.outlets) for d in docs]
         self.bm25: dict[str, BM25Okapi | None] = {}
         self.df: dict[str, Counter[str]] = {}
         for field in _FIELDS:
@@ -137,7 +137,8 @@ class RankBM25Engine:
         if query.lang is not None:
             scores = np.where(model.langs == query.lang, scores, 0.0)
         if query.source is not None:
-            scores = np.where(model.sources == query.source.lower(), scores, 0.0)
+            wanted = query.source.lower()
+            scores = np.where([wanted in o for o in model.outlets], scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:k]
         return [
             Hit(model.docs[i].article_id, model.docs[i].position, float(scores[i]))

@@ -83,7 +83,8 @@ class TantivyEngine:
             document.add_unsigned("article", _article_number(doc.article_id))
             document.add_unsigned("position", doc.position)
             document.add_text("lang", doc.lang)
-            document.add_text("source", doc.source.lower())
+            for outlet in doc.outlets:
+                document.add_text("source", outlet)
             document.add_text("terms", " ".join(doc.terms))
             document.add_text("keys", " ".join(doc.keys))
             document.add_text("title", " ".join(doc.title))
