@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import logging
 import sys
@@ -21,6 +22,7 @@ from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
 from index.errors import StorybotError
 from index.library import Library
+from index.progress import no_progress, terminal_progress
 from index.search.engines import ENGINES
 
 __all__ = ["main"]
@@ -33,10 +35,14 @@ def _engine() -> str:
 
 
 @asynccontextmanager
-async def _library() -> AsyncIterator[Library]:
-    """The corpus the settings name, closed again however the command ends."""
+async def _library(*, sample: bool = True) -> AsyncIterator[Library]:
+    """The corpus the settings name, closed again however the command ends.
+
+    A new, empty data directory gets the bundled sample unless ``sample`` is off (``ingest``
+    turns it off: a corpus being filled with the user's own articles never holds it).
+    """
     settings = load_settings()
-    library = await Library.open(settings.data_dir, engine=settings.engine)
+    library = await Library.open(settings.data_dir, engine=settings.engine, sample=sample)
     try:
         yield library
     finally:
@@ -44,22 +50,37 @@ async def _library() -> AsyncIterator[Library]:
 
 
 async def _cmd_ingest(args: argparse.Namespace) -> int:
-    async with _library() as library:
+    async with _library(sample=False) as library:
         if args.max_bytes is not None:
             library.max_bytes = args.max_bytes
-        report = await library.ingest_paths(args.paths, progress=sys.stderr.isatty())
+        progress = terminal_progress if sys.stderr.isatty() else no_progress
+        report = await library.ingest_paths(args.paths, progress=progress)
     print(format_report(report))
     return 0 if report.ok else 1
 
 
 async def _cmd_ask(args: argparse.Namespace) -> int:
-    async with _library() as library:
-        answer = await library.ask(args.question, k=args.k, source=args.source, lang=args.lang)
+    try:
+        async with _library() as library:
+            answer = await library.ask(
+                args.question, k=args.k, source=args.source, lang=args.lang
+            )
+    except StorybotError as error:
+        if not args.json:
+            raise
+        _print_json({"query": args.question, "error": str(error)})
+        print(f"storybot: {error}", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        _print_json(answer.to_json())
     else:
         print(format_answer(answer))
     return 0
+
+
+def _print_json(payload: object) -> None:
+    """One JSON object on one line, as it is (Devanagari stays Devanagari, not \\u0915)."""
+    print(json.dumps(payload, ensure_ascii=False), flush=True)
 
 
 async def _cmd_sources(args: argparse.Namespace) -> int:
@@ -111,7 +132,7 @@ async def _cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _cmd_console(args: argparse.Namespace) -> int:
-    from bot.harness import console
+    from bot.console import console
 
     async with _library() as library:
         await console(library, sys.stdin, sys.stdout, settings=load_settings())
@@ -184,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # UTF-8 whatever the locale says
+            stream.reconfigure(encoding="utf-8", errors="replace")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -63,6 +63,7 @@ class StorybotBot(commands.Bot):
         self._library_closed = False
 
     async def setup_hook(self) -> None:
+        await self.library.warm_up()
         for cog in COGS:
             await self.add_cog(cog(self))
         if self.settings.dev_guild is not None:

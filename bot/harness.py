@@ -6,10 +6,12 @@ events to discord.py and the REST API it calls. A :class:`Session` holds one gui
 (slash commands, messages mentioning the bot, button clicks) into what a real user would do,
 and records what the bot sent back, as Discord API JSON, with the time to first response.
 
-Two front ends share it:
+Two front ends share it: :func:`simulate` runs a JSONL script and prints one JSON line per
+action, and ``bot.console`` is an interactive chat in the terminal.
 
-* :func:`simulate` runs a JSONL script and prints one JSON line per action;
-* :func:`console` is an interactive chat in the terminal.
+simcord runs the bot on a simulated clock; the session moves it forward by the real time that
+passed between actions, so cooldowns and view timeouts behave as a person at a keyboard expects,
+and ``wait`` moves it further.
 
 Example script line::
 
@@ -18,7 +20,6 @@ Example script line::
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -34,9 +35,8 @@ __all__ = [
     "ACK_LIMIT_MS",
     "Outcome",
     "Session",
+    "buttons",
     "check_pins",
-    "console",
-    "format_outcome",
     "open_session",
     "simulate",
 ]
@@ -86,6 +86,7 @@ def _quiet(*names: str) -> Iterator[None]:
 with _quiet("discord.state", "discord.client"):  # simcord's import-time probe client
     import simcord
 from simcord import BackendError, SetupError  # noqa: E402
+from simcord._dpy_internals import real_monotonic  # noqa: E402 - the clock simcord leaves real
 
 from bot.client import StorybotBot, create_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -178,6 +179,14 @@ class Session:
         env.backend.http_requests = self._clock
         self._count = 0
         self.commands: dict[str, discord.app_commands.AppCommand] = {}
+        self._real_time = real_monotonic()
+
+    async def catch_up(self) -> None:
+        """Move the simulated clock forward by the real time passed since the last action."""
+        now = real_monotonic()
+        elapsed, self._real_time = now - self._real_time, now
+        if elapsed > 0:
+            await self.env.advance_time(elapsed)
 
     @classmethod
     async def attach(cls, env: simcord.Env) -> Session:
@@ -207,6 +216,10 @@ class Session:
     def _next(self) -> Outcome:
         self._count += 1
         return Outcome(action=self._count)
+
+    async def _start(self) -> Outcome:
+        await self.catch_up()
+        return self._next()
 
     def _payload(self, message_id: int) -> dict[str, Any]:
         stored = self.env.backend.get_message(self.channel.id, message_id)
@@ -246,7 +259,7 @@ class Session:
         self, name: str, command: str, options: dict[str, Any] | None = None, *, admin: bool = False
     ) -> Outcome:
         """``name`` runs ``/command`` with ``options`` in #general."""
-        outcome = self._next()
+        outcome = await self._start()
         actor = self.member(name, admin=admin)
         start = self._clock.arm()
         return await self._interaction(
@@ -257,7 +270,7 @@ class Session:
         self, name: str, command: str, option: str, value: str, **filled: Any
     ) -> Outcome:
         """``name`` types ``value`` into an autocomplete option; the choices come back."""
-        outcome = self._next()
+        outcome = await self._start()
         actor = self.member(name)
         start = self._clock.arm()
         outcome.interaction = True
@@ -268,7 +281,7 @@ class Session:
 
     async def message(self, name: str, text: str, *, admin: bool = False) -> Outcome:
         """``name`` posts ``text``; a leading ``@storybot`` becomes a real mention of the bot."""
-        outcome = self._next()
+        outcome = await self._start()
         actor = self.member(name, admin=admin)
         me = self.bot.user
         assert me is not None
@@ -296,7 +309,7 @@ class Session:
             if message.author.id != me.id:
                 continue
             stored = self.env.backend.get_message(self.channel.id, message.id)
-            for button in _buttons(stored.components):
+            for button in buttons(stored.components):
                 custom_id = button.get("custom_id") or ""
                 names = (button.get("label"), custom_id, custom_id.rpartition(":")[0])
                 if custom_id and target in names:
@@ -305,7 +318,7 @@ class Session:
 
     async def click(self, name: str, target: str, *, admin: bool = False) -> Outcome:
         """``name`` clicks the button labelled (or with custom id) ``target``."""
-        outcome = self._next()
+        outcome = await self._start()
         actor = self.member(name, admin=admin)
         message, custom_id = self._find_button(actor, target)
         start = self._clock.arm()
@@ -350,12 +363,13 @@ class Session:
         raise ValueError('an action needs one of "slash", "message", "click" or "wait"')
 
 
-def _buttons(components: Any) -> Iterable[dict[str, Any]]:
+def buttons(components: Any) -> Iterable[dict[str, Any]]:
+    """Every button in a message's component rows (Discord API JSON)."""
     for component in components or ():
         if isinstance(component, dict):
             if component.get("type") == 2:
                 yield component
-            yield from _buttons(component.get("components"))
+            yield from buttons(component.get("components"))
 
 
 @asynccontextmanager
@@ -409,132 +423,3 @@ async def simulate(
             out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
             out.flush()
     return status
-
-
-# --------------------------------------------------------------------------- console
-
-_OPTION = re.compile(r"(\w+):")
-CONSOLE_HELP = (
-    "Type a question to ask @storybot, or a slash command: /ask <question>, /sources, /help,\n"
-    "/article id:<id>, /ingest url:<url> or file:<path>. Options look like name:value.\n"
-    ":click <label> clicks a button, :as <name> [admin] switches user, :wait <s>, quit exits."
-)
-
-
-def parse_slash(line: str, session: Session) -> tuple[str, dict[str, Any]]:
-    """``/ask what now? private:true`` → ``("ask", {"question": "what now?", "private": True})``.
-
-    Text before the first ``name:`` goes to the command's first parameter.
-    """
-    name, _, rest = line[1:].strip().partition(" ")
-    command = session.bot.tree.get_command(name)
-    if command is None or not isinstance(command, discord.app_commands.Command):
-        raise ValueError(f"no command /{name}; try /help")
-    params = {p.name: p for p in command.parameters}
-    options: dict[str, Any] = {}
-    matches = [m for m in _OPTION.finditer(rest) if m.group(1) in params]
-    free = rest[: matches[0].start()] if matches else rest
-    if free.strip() and command.parameters:
-        options[command.parameters[0].name] = free.strip()
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(rest)
-        options[match.group(1)] = rest[match.end() : end].strip()
-    for key, value in list(options.items()):
-        kind = params[key].type
-        if kind is discord.AppCommandOptionType.boolean:
-            options[key] = value.lower() in ("1", "true", "yes", "on")
-        elif kind is discord.AppCommandOptionType.attachment:
-            path = Path(value).expanduser()
-            options[key] = (path.name, path.read_bytes())
-    return name, options
-
-
-def format_message(payload: dict[str, Any]) -> str:
-    """A bot message as readable terminal text: content, embeds as boxes, buttons."""
-    lines = [payload["content"]] if payload.get("content") else []
-    for embed in payload.get("embeds", []):
-        author = (embed.get("author") or {}).get("name")
-        title = embed.get("title")
-        head = " — ".join(part for part in (author, title) if part)
-        lines.append(f"┌─ {head}" if head else "┌─")
-        if embed.get("url"):
-            lines.append(f"│  {embed['url']}")
-        for text in (embed.get("description") or "").split("\n"):
-            lines.append(f"│ {text}")
-        for f in embed.get("fields", []):
-            lines.append(f"│ {f['name']}: {f['value']}")
-        footer = (embed.get("footer") or {}).get("text")
-        lines.append(f"└─ {footer}" if footer else "└─")
-    buttons = [b for b in _buttons(payload.get("components"))]
-    if buttons:
-        shown = [
-            f"[{b.get('label')}{'' if not b.get('disabled') else ' (off)'}]"
-            + (f"({b['url']})" if b.get("url") else "")
-            for b in buttons
-        ]
-        lines.append(" ".join(shown))
-    return "\n".join(lines)
-
-
-def format_outcome(outcome: Outcome) -> str:
-    """One action's result as terminal text."""
-    if outcome.error:
-        return f"! {outcome.error}"
-    parts = []
-    if outcome.choices is not None:
-        parts.append("choices: " + ", ".join(str(c.get("name")) for c in outcome.choices))
-    for payload in outcome.messages:
-        parts.append(format_message(payload))
-    if outcome.ephemeral:
-        parts.insert(0, "(only you can see this)")
-    if outcome.late:
-        when = "never" if outcome.ack_ms is None else f"after {outcome.ack_ms:.0f} ms"
-        parts.append(f"! acknowledged {when}: Discord would show this interaction as failed")
-    return "\n".join(parts) if parts else "(no reply)"
-
-
-async def console(
-    library: Library,
-    stdin: TextIO,
-    stdout: TextIO,
-    *,
-    settings: Settings | None = None,
-    user: str = "you",
-) -> None:
-    """Chat with the bot in the terminal as a simulated user; EOF or ``quit`` ends it."""
-    stdout.write(CONSOLE_HELP + "\n")
-    async with open_session(library, settings) as session:
-        name, admin = user, True  # the console user may /ingest; ":as bob" is not an admin
-        while True:
-            stdout.write(f"{name}> ")
-            stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line or line.strip() in ("quit", "exit", ":quit"):
-                break
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(":as "):
-                words = line.split()[1:]
-                name, admin = words[0], "admin" in words[1:]
-                continue
-            try:
-                outcome = await _console_line(session, line, name, admin)
-            except (SetupError, BackendError, ValueError, OSError) as error:
-                stdout.write(f"! {error}\n")
-                continue
-            stdout.write(format_outcome(outcome) + "\n")
-        stdout.write("bye\n")
-
-
-async def _console_line(session: Session, line: str, name: str, admin: bool) -> Outcome:
-    if line.startswith(":click "):
-        return await session.click(name, line[len(":click ") :].strip())
-    if line.startswith(":wait "):
-        return await session.wait(float(line.split()[1]))
-    if line.startswith("/"):
-        command, options = parse_slash(line, session)
-        return await session.slash(name, command, options, admin=admin)
-    if not line.startswith("@storybot"):
-        line = f"@storybot {line}"
-    return await session.message(name, line, admin=admin)

@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import discord
 import regex
 
+from index.ingest.urls import is_web_url
 from index.models import Answer, Article, IngestReport, Passage, Quote, SourceSummary
+from index.text import strip_controls
 
 __all__ = [
     "AUTHOR_NAME_LIMIT",
@@ -118,6 +119,7 @@ class Page:
 _INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
 _LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-]|\d+(?=\.))", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+_NEUTRAL_AT = re.compile("@(?!\u200b)")  # an @ not yet followed by a zero-width space
 _WORD = r"[\w\p{M}]"
 
 
@@ -136,14 +138,14 @@ def escape(text: str) -> str:
 
     Example: ``escape("@everyone **now**")`` gives ``"@\u200beveryone \\*\\*now\\*\\*"``.
     """
-    text = _INLINE_MARKDOWN.sub(r"\\\1", text)
+    text = _INLINE_MARKDOWN.sub(r"\\\1", strip_controls(text))
     text = _LINE_START_MARKDOWN.sub(_escape_line_start, text)
-    return text.replace("@", "@\u200b")
+    return _NEUTRAL_AT.sub("@\u200b", text)
 
 
 def _plain(text: str | None) -> str:
     """Neutralise mentions in fields where Discord renders no Markdown (author, footer)."""
-    return (text or "").replace("@", "@\u200b")
+    return _NEUTRAL_AT.sub("@\u200b", strip_controls(text or ""))
 
 
 def _one_line(text: str) -> str:
@@ -245,9 +247,7 @@ def highlight(text: str, terms: Iterable[str], limit: int) -> str:
 
 
 def _safe_url(url: str | None, limit: int) -> str | None:
-    if not url or len(url) > limit or not url.startswith(("https://", "http://")):
-        return None
-    if any(ch.isspace() for ch in url) or not urlsplit(url).netloc:
+    if not url or len(url) > limit or not is_web_url(url) or strip_controls(url) != url:
         return None
     return url
 

@@ -1,5 +1,8 @@
 """Plain-text views of library results for the terminal: pure ``format_*`` functions.
 
+Stored text is untrusted: control characters (an ESC starts a terminal escape sequence) and
+bidirectional overrides are removed from everything printed.
+
 The command line prints what these return; tests call them directly.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from index.models import Answer, IngestReport, SourceSummary
+from index.text import strip_controls
 
 __all__ = ["format_answer", "format_report", "format_sources"]
 
@@ -26,17 +30,14 @@ def format_answer(answer: Answer) -> str:
         where = quote.link or quote.url or f"article {quote.article_id}"
         body = textwrap.indent(textwrap.fill(quote.text, width=96), "   > ")
         blocks.append(f"{number}. {cite}\n{body}\n   {where}")
-    return "\n\n".join(blocks)
+    return strip_controls("\n\n".join(blocks))
 
 
 def format_report(report: IngestReport) -> str:
     """One summary line, then one line per failed item with its reason."""
-    lines = [
-        f"added {len(report.added)}, updated {len(report.updated)}, "
-        f"skipped {len(report.skipped)} (unchanged), failed {len(report.failed)}"
-    ]
+    lines = [report.summary(), *(f"  note: {note}" for note in report.notes)]
     lines += [f"  failed: {f.origin}: {f.reason}" for f in report.failed]
-    return "\n".join(lines)
+    return strip_controls("\n".join(lines))
 
 
 def format_sources(rows: list[SourceSummary]) -> str:
@@ -49,4 +50,4 @@ def format_sources(rows: list[SourceSummary]) -> str:
             f"{(r.source or '(no source)'):<{width}}  {r.lang:<4}  {r.articles:>8}"
             f"  {r.newest or ''}"
         )
-    return "\n".join(lines)
+    return strip_controls("\n".join(lines))

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
 from collections.abc import Sequence
@@ -145,7 +146,7 @@ class PagedView(discord.ui.View):
         assert self.library is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         passage, before, after = await self.library.context(quote.passage_id)
-        page = render_context(passage, before, after, quote)
+        page = await asyncio.to_thread(render_context, passage, before, after, quote)
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
 
     async def on_error(

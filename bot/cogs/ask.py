@@ -7,6 +7,7 @@ path replies to the message. A per-user cooldown applies to both.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -90,14 +91,15 @@ class AskCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Answer a question with quoted, source-linked passages from stored news articles."""
+        lang = language.value if language else None
+        # A question or filter that cannot be searched is refused privately, before the
+        # (possibly public) "thinking…" message exists.
+        await self.bot.library.check_question(question, source=source or None, lang=lang)
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await self.bot.library.ask(
-            question,
-            k=ASK_RESULTS,
-            source=source or None,
-            lang=language.value if language else None,
+            question, k=ASK_RESULTS, source=source or None, lang=lang
         )
-        pages = answer_pages(answer)
+        pages = await asyncio.to_thread(answer_pages, answer)
         await send_pages(interaction, pages, ephemeral=private, library=self.bot.library)
 
     @ask.autocomplete("source")
@@ -154,7 +156,7 @@ class AskCog(commands.Cog):
             log.exception("unhandled error answering a mention")
             await self._reply(message, GENERIC)
             return
-        pages = answer_pages(answer)
+        pages = await asyncio.to_thread(answer_pages, answer)
         view = make_view(pages, owner_id=message.author.id, library=self.bot.library)
         sent = await message.reply(
             **pages[0].send_kwargs(), mention_author=False, **view_kwargs(view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -34,7 +35,7 @@ class SourcesCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the outlets and languages in the archive, newest first."""
         await interaction.response.defer(thinking=True)
-        pages = render_sources(await self.bot.library.sources())
+        pages = await asyncio.to_thread(render_sources, await self.bot.library.sources())
         await send_pages(interaction, pages)
 
     @app_commands.command(name="article")
@@ -43,7 +44,8 @@ class SourcesCog(commands.Cog):
         """Read one stored article passage by passage (only you see it)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
         article = await self.bot.library.article(id.strip())
-        pages = render_article(article, await self.bot.library.passages(article.id))
+        passages = await self.bot.library.passages(article.id)
+        pages = await asyncio.to_thread(render_article, article, passages)
         await send_pages(interaction, pages, ephemeral=True)
 
     @article.autocomplete("id")
