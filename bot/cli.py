@@ -119,6 +119,15 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_loadtest(args: argparse.Namespace) -> int:
+    from bot.loadtest import measure_loop_lag
+
+    async with _library() as library:
+        result = await measure_loop_lag(library, args.asks)
+    print(json.dumps(result) if args.json else "  ".join(f"{k} {v}" for k, v in result.items()))
+    return 0
+
+
 async def _cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.discord_token is None:
@@ -189,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("loadtest", help="event-loop lag while many /ask run at once")
+    p.add_argument("--asks", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_loadtest)
 
     p = sub.add_parser("run", help="run the Discord bot (offline console without DISCORD_TOKEN)")
     p.add_argument("--dev-guild", type=int, help="sync commands to this guild id at start")

@@ -12,7 +12,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import discord
 
 from bot.errors import report
 from bot.render import NO_MENTIONS, Page, render_context
+from index.workers import run_cpu
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -146,7 +146,7 @@ class PagedView(discord.ui.View):
         assert self.library is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         passage, before, after = await self.library.context(quote.passage_id)
-        page = await asyncio.to_thread(render_context, passage, before, after, quote)
+        page = await run_cpu(render_context, passage, before, after, quote)
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
 
     async def on_error(

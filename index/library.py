@@ -35,6 +35,7 @@ from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Doc, Engine, Hit, TantivyEngine, make_engine
 from index.search.query import Question, parse_question
 from index.store import Store, StoredArticle
+from index.workers import run_cpu
 
 __all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
 
@@ -275,7 +276,7 @@ class Library:
             return None
         prepare = prepare_passage if whole else prepare_article
         try:
-            stored: StoredArticle = await asyncio.to_thread(prepare, item)
+            stored: StoredArticle = await run_cpu(prepare, item)
             async with self._write_lock:
                 action, article_id = await self.store.upsert(stored, item.origin)
         except BadInput as exc:
@@ -350,14 +351,14 @@ class Library:
         ranking = ranking or self.ranking
         await self._check_filters(source, lang)
         langs = [normalize_lang(lang) or lang] if lang else list(self._langs)
-        parsed, plans, hits, n_docs = await asyncio.to_thread(
+        parsed, plans, hits, n_docs = await run_cpu(
             self._search, question, langs, ranking, source, depth or max(2 * k, 10)
         )
         if not plans:
             return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
         wanted = list(dict.fromkeys((h.article_id, h.position) for hs in hits.values() for h in hs))
         passages, articles = await self.store.quotable(wanted)
-        return await asyncio.to_thread(
+        return await run_cpu(
             assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq, n_docs,
             ranking, k,
         )
@@ -366,7 +367,7 @@ class Library:
         self, question: str, *, source: str | None = None, lang: str | None = None
     ) -> None:
         """Raise ``BadQuestion`` now if ``ask`` would refuse this question or these filters."""
-        await asyncio.to_thread(parse_question, question)
+        await run_cpu(parse_question, question)
         await self._check_filters(source, lang)
 
     async def _check_filters(self, source: str | None, lang: str | None) -> None:

@@ -7,7 +7,6 @@ path replies to the message. A per-user cooldown applies to both.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -22,6 +21,7 @@ from bot.errors import GENERIC, user_message
 from bot.render import NO_MENTIONS, answer_pages, render_notice, truncate
 from bot.views import make_view, send_pages, view_kwargs
 from index.errors import StorybotError
+from index.workers import run_cpu
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -99,7 +99,7 @@ class AskCog(commands.Cog):
         answer = await self.bot.library.ask(
             question, k=ASK_RESULTS, source=source or None, lang=lang
         )
-        pages = await asyncio.to_thread(answer_pages, answer)
+        pages = await run_cpu(answer_pages, answer)
         await send_pages(interaction, pages, ephemeral=private, library=self.bot.library)
 
     @ask.autocomplete("source")
@@ -156,7 +156,7 @@ class AskCog(commands.Cog):
             log.exception("unhandled error answering a mention")
             await self._reply(message, GENERIC)
             return
-        pages = await asyncio.to_thread(answer_pages, answer)
+        pages = await run_cpu(answer_pages, answer)
         view = make_view(pages, owner_id=message.author.id, library=self.bot.library)
         sent = await message.reply(
             **pages[0].send_kwargs(), mention_author=False, **view_kwargs(view)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,6 +11,7 @@ from discord.ext import commands
 
 from bot.render import render_article, render_sources, truncate
 from bot.views import send_pages
+from index.workers import run_cpu
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -35,7 +35,7 @@ class SourcesCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the outlets and languages in the archive, newest first."""
         await interaction.response.defer(thinking=True)
-        pages = await asyncio.to_thread(render_sources, await self.bot.library.sources())
+        pages = await run_cpu(render_sources, await self.bot.library.sources())
         await send_pages(interaction, pages)
 
     @app_commands.command(name="article")
@@ -45,7 +45,7 @@ class SourcesCog(commands.Cog):
         await interaction.response.defer(thinking=True, ephemeral=True)
         article = await self.bot.library.article(id.strip())
         passages = await self.bot.library.passages(article.id)
-        pages = await asyncio.to_thread(render_article, article, passages)
+        pages = await run_cpu(render_article, article, passages)
         await send_pages(interaction, pages, ephemeral=True)
 
     @article.autocomplete("id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.cogs.ask import question_from_mention
@@ -165,3 +167,25 @@ async def test_hostile_article_is_quoted_harmlessly(session) -> None:
         assert len(embed.get("url", "")) <= 2048
     links = [b for row in message["components"] for b in row["components"] if b.get("url")]
     assert all(len(b["url"]) <= 512 for b in links)
+
+
+@pytest.mark.parametrize("question", ["?", "  ...  "])
+async def test_a_question_with_nothing_to_search_is_refused_privately(session, question) -> None:
+    """A question without words gets its reason in a private reply, not a public one."""
+    outcome = await session.slash("alice", "ask", {"question": question})
+    assert outcome.ephemeral
+    [message] = outcome.messages
+    assert "no words to search" in message["content"]
+
+
+async def test_the_cooldown_runs_on_real_time_between_actions(session, monkeypatch) -> None:
+    """The harness moves simcord's clock by the real time that passed, so a person who waits
+    out the cooldown can ask again without any explicit wait."""
+    import time as real_time
+
+    session.bot.settings = dataclasses.replace(session.bot.settings, ask_cooldown=0.5)
+    first = await session.slash("alice", "ask", {"question": QUESTION})
+    assert not first.ephemeral
+    real_time.sleep(0.6)  # a person thinking, in real time (the loop is idle meanwhile)
+    second = await session.slash("alice", "ask", {"question": QUESTION})
+    assert not second.ephemeral and second.messages[0]["content"].startswith("**Results")

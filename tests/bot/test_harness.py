@@ -138,3 +138,51 @@ def test_pin_check_rejects_other_versions(monkeypatch) -> None:
     monkeypatch.setattr(harness, "version", lambda name: "9.9.9")
     with pytest.raises(RuntimeError, match=r"pinned to discord\.py 2\.7\.x"):
         harness.check_pins()
+
+
+def test_ctrl_c_ends_the_console_at_once(tmp_path) -> None:
+    """Ctrl+C at the prompt exits promptly, without waiting for one more line of input."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "STORYBOT_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("DISCORD_TOKEN", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
+    )
+    try:
+        assert proc.stdout is not None
+        seen = b""
+        deadline = time.monotonic() + 120
+        while b"you> " not in seen:  # the prompt: the console is up and waiting for a line
+            assert proc.poll() is None and time.monotonic() < deadline, seen
+            seen += os.read(proc.stdout.fileno(), 4096)
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        proc.wait(timeout=15)
+        assert time.monotonic() - started < 15
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdin:
+            proc.stdin.close()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+async def test_the_example_script_runs_clean(library) -> None:
+    """examples/simulate.jsonl (shown in the README) plays without an error line: exit 0."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "examples" / "simulate.jsonl"
+    lines = script.read_text(encoding="utf-8").splitlines()
+    status, results = await run_script(library, lines, Settings())
+    assert status == 0, [r for r in results if "error" in r]
+    assert len(results) == len([line for line in lines if line.strip()])

@@ -73,6 +73,56 @@ async def test_open_without_sample_stays_empty(tmp_path: Path) -> None:
         assert answer.no_answer and answer.quotes == ()
 
 
+async def test_the_sample_leaves_when_the_corpus_gets_its_own_article(tmp_path: Path) -> None:
+    """The sample is marked as such; the first own article removes it (the report says so),
+    and it never comes back, even when the corpus is empty again."""
+    async with await Library.open(tmp_path, sample=True) as library:
+        assert await library.has_sample()
+        record = {"text": "The harbour authority said the ferry resumes on Monday.",
+                  "url": "https://news.example/ferry"}
+        report = await library.ingest_bytes("own.jsonl", json.dumps(record).encode())
+        assert report.notes == [
+            "removed the 2 bundled sample articles now that the corpus has its own"
+        ]
+        assert not await library.has_sample()
+        assert await library.store.count_articles() == 1
+        assert await library.languages() == ["en"]
+        assert all(q.article_id == report.added[0]
+                   for q in (await library.ask("what did Microsoft say ferry")).quotes)
+        assert await library.store.delete_article(report.added[0])
+    async with await Library.open(tmp_path, sample=True) as library:
+        assert await library.store.count_articles() == 0
+
+
+async def test_ingest_progress_has_totals_for_every_phase(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Progress bars are asked for with a total: bytes to read, then articles to index."""
+    bars: list[tuple[str, int | None, str, list[int]]] = []
+
+    class Bar:
+        def __init__(self, phase: str, total: int | None, unit: str) -> None:
+            self.counts: list[int] = []
+            bars.append((phase, total, unit, self.counts))
+
+        def update(self, n: int = 1) -> None:
+            self.counts.append(n)
+
+        def note(self, text: str) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    async with await Library.open(tmp_path, sample=False) as library:
+        await library.ingest_paths([corpus_dir], progress=Bar)
+    (reading, read_total, read_unit, read), (indexing, index_total, _unit, indexed) = bars
+    size = sum(p.stat().st_size for p in corpus_dir.rglob("*") if p.is_file()
+               and not p.name.endswith(".meta.json"))
+    assert (reading, read_unit, read_total) == ("reading", "B", size) and sum(read) == size
+    assert indexing == "indexing" and index_total == 6 and sum(indexed) == 6
+
+
 async def test_sample_corpus_folder_is_packaged() -> None:
     """sample_corpus() points at a folder holding the seed .txt files."""
     assert len(list(sample_corpus().glob("*.txt"))) == 2
