@@ -22,6 +22,7 @@ from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
 from index.errors import StorybotError
 from index.library import Library
+from index.models import SHARED, SHARED_SCOPE, Scope, guild_collection
 from index.progress import no_progress, terminal_progress
 from index.search.engines import ENGINES
 
@@ -54,7 +55,9 @@ async def _cmd_ingest(args: argparse.Namespace) -> int:
         if args.max_bytes is not None:
             library.max_bytes = args.max_bytes
         progress = terminal_progress if sys.stderr.isatty() else no_progress
-        report = await library.ingest_paths(args.paths, progress=progress)
+        report = await library.ingest_paths(
+            args.paths, collection=_collection(args.guild), progress=progress
+        )
     print(format_report(report))
     return 0 if report.ok else 1
 
@@ -62,8 +65,11 @@ async def _cmd_ingest(args: argparse.Namespace) -> int:
 async def _cmd_ask(args: argparse.Namespace) -> int:
     try:
         async with _library() as library:
+            scope = SHARED_SCOPE if args.guild is None else await library.scope_for_guild(
+                args.guild
+            )
             answer = await library.ask(
-                args.question, k=args.k, source=args.source, lang=args.lang
+                args.question, k=args.k, source=args.source, lang=args.lang, scope=scope
             )
     except StorybotError as error:
         if not args.json:
@@ -85,9 +91,21 @@ def _print_json(payload: object) -> None:
 
 async def _cmd_sources(args: argparse.Namespace) -> int:
     async with _library() as library:
-        rows = await library.sources()
+        collections = [name for name, _count in await library.collections()]
+        rows = await library.sources(Scope(tuple(collections)))
     print(format_sources(rows))
     return 0
+
+
+async def _cmd_purge(args: argparse.Namespace) -> int:
+    async with _library(sample=False) as library:
+        removed = await library.purge_guild(args.guild)
+    print(f"purged {removed} articles of server {args.guild}")
+    return 0
+
+
+def _collection(guild: int | None) -> str:
+    return SHARED if guild is None else guild_collection(guild)
 
 
 async def _cmd_reindex(args: argparse.Namespace) -> int:
@@ -168,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--max-bytes", type=int, help="largest file or JSONL line to accept "
                    "(default 5,000,000)")
+    p.add_argument("--guild", type=int, metavar="ID",
+                   help="into this Discord server's own collection (default: the shared one)")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("ask", help="answer a question with quotes from the corpus")
@@ -176,10 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5, help="how many quotes (default 5)")
     p.add_argument("--source", help="only articles from this outlet")
     p.add_argument("--lang", help="only articles in this language (hi, id, en, …)")
+    p.add_argument("--guild", type=int, metavar="ID",
+                   help="ask as this Discord server does (its own collection too)")
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("sources", help="what the corpus holds, per outlet and language")
     p.set_defaults(func=_cmd_sources)
+
+    p = sub.add_parser("purge", help="delete a Discord server's collection at once")
+    p.add_argument("--guild", type=int, metavar="ID", required=True)
+    p.set_defaults(func=_cmd_purge)
 
     p = sub.add_parser("reindex", help="rebuild the search index from the database")
     p.set_defaults(func=_cmd_reindex)

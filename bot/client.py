@@ -23,6 +23,7 @@ from bot.cogs import COGS
 from bot.errors import StorybotTree
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
+from index.models import SHARED_SCOPE, Scope
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -78,6 +79,12 @@ class StorybotBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def scope_for(self, guild_id: int | None) -> Scope:
+        """What a command run in this server (or, for None, in a DM) may see."""
+        if guild_id is None:
+            return SHARED_SCOPE
+        return await self.library.scope_for_guild(guild_id)
 
     async def close(self) -> None:
         """Disconnect, then close the library (once) if this bot owns it."""

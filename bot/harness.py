@@ -33,18 +33,25 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 __all__ = [
     "ACK_LIMIT_MS",
+    "DEFAULT_GUILD",
     "Outcome",
+    "Place",
     "Session",
     "buttons",
     "check_pins",
     "open_session",
+    "parse_duration",
     "simulate",
 ]
 
 PINS = {"discord.py": "2.7.", "simcord": "3.2."}
 ACK_LIMIT_MS = 3000.0  # Discord drops an interaction that is not acknowledged in 3 s
+# How long simcord may wait for the bot to finish what an action set off (a purge, an ingest)
+# on a loaded machine. Not the 3-second rule: acknowledgement times are measured apart.
+SETTLE_TIMEOUT_S = 60.0
 ADMIN_ROLE = "storybot admins"
 CHANNEL = "general"
+DEFAULT_GUILD = "main"  # the server actions happen in when they name none
 _ACK_PATH = re.compile(r"^/(interactions/\d+/[^/]+/callback|channels/\d+/messages)$")
 
 
@@ -107,6 +114,7 @@ class Outcome:
     error: str | None = None
     raised: list[str] = field(default_factory=list)  # exceptions the bot handled
     waited: float | None = None
+    left: str | None = None  # the server the bot was removed from
     interaction: bool = False  # the 3-second rule applies to interactions only
 
     @property
@@ -125,6 +133,8 @@ class Outcome:
             return {"action": self.action, "error": self.error}
         if self.waited is not None:
             return {"action": self.action, "waited": self.waited}
+        if self.left is not None:
+            return {"action": self.action, "left": self.left}
         out: dict[str, Any] = {
             "action": self.action,
             "ack_ms": None if self.ack_ms is None else round(self.ack_ms, 2),
@@ -161,18 +171,48 @@ class _AckClock(list[Any]):
         super().append(entry)
 
 
+@dataclass(slots=True)
+class Place:
+    """One simulated Discord server: its #general channel, an admin role and its members."""
+
+    name: str
+    guild: Any  # simcord.GuildHandle
+    channel: Any  # simcord.ChannelHandle
+    admin_role: Any  # simcord.RoleHandle
+    members: dict[str, tuple[Any, bool]] = field(default_factory=dict)  # name: (actor, admin)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds in ``90``, ``"90s"``, ``"20m"``, ``"6h"`` or ``"31d"``."""
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"not a duration: {value!r} (use e.g. 30, \"20m\", \"6h\", \"31d\")")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if not seconds >= 0:
+        raise ValueError(f"a duration must not be negative: {value!r}")
+    return seconds
+
+
 class Session:
-    """One simulated guild around the real bot. Create it with :func:`open_session`."""
+    """Simulated servers (and DMs) around the real bot. Create it with :func:`open_session`.
+
+    Servers are created by name on first use; actions without ``guild`` happen in
+    :data:`DEFAULT_GUILD`. A person is one Discord user everywhere: "alice" in two servers
+    and in a DM is the same account.
+    """
 
     def __init__(self, env: simcord.Env, bot: StorybotBot) -> None:
         self.env = env
         self.bot = bot
-        self.guild = env.create_guild("storybot harness")
-        self.channel = self.guild.create_text_channel(CHANNEL)
-        self.admin_role = self.guild.create_role(
-            ADMIN_ROLE, permissions=discord.Permissions(manage_guild=True)
-        )
-        self.members: dict[str, tuple[simcord.MemberActor, bool]] = {}
+        self.places: dict[str, Place] = {}
+        self.users: dict[str, Any] = {}
         # simcord internals (hence the version pin): the backend's request log, to time the
         # first response, and its stored messages, to report payloads as Discord API JSON.
         self._clock = _AckClock(env.backend.http_requests)
@@ -180,13 +220,7 @@ class Session:
         self._count = 0
         self.commands: dict[str, discord.app_commands.AppCommand] = {}
         self._real_time = real_monotonic()
-
-    async def catch_up(self) -> None:
-        """Move the simulated clock forward by the real time passed since the last action."""
-        now = real_monotonic()
-        elapsed, self._real_time = now - self._real_time, now
-        if elapsed > 0:
-            await self.env.advance_time(elapsed)
+        self.place(DEFAULT_GUILD)
 
     @classmethod
     async def attach(cls, env: simcord.Env) -> Session:
@@ -195,21 +229,80 @@ class Session:
             raise SetupError("the harness drives storybot's own bot (bot.client.create_bot)")
         session = cls(env, env.bot)
         session.commands = {command.name: command for command in await env.bot.tree.sync()}
+        await env.settle()
         return session
 
-    # ------------------------------------------------------------------ members
+    # ------------------------------------------------------------------ places and people
 
-    def member(self, name: str, *, admin: bool = False) -> simcord.MemberActor:
-        """The member called ``name``, created on first use (with Manage Server if ``admin``)."""
-        if name in self.members:
-            actor, is_admin = self.members[name]
+    def place(self, name: str) -> Place:
+        """The server called ``name``, created (with #general and an admin role) on first use."""
+        found = self.places.get(name)
+        if found is None:
+            title = "storybot harness" if name == DEFAULT_GUILD else name
+            guild = self.env.create_guild(title)
+            found = Place(
+                name, guild, guild.create_text_channel(CHANNEL),
+                guild.create_role(ADMIN_ROLE, permissions=discord.Permissions(manage_guild=True)),
+            )
+            self.places[name] = found
+        return found
+
+    @property
+    def guild(self) -> Any:
+        return self.place(DEFAULT_GUILD).guild
+
+    @property
+    def channel(self) -> Any:
+        return self.place(DEFAULT_GUILD).channel
+
+    def user(self, name: str) -> Any:
+        """The Discord user called ``name`` (one account across servers and DMs)."""
+        if name not in self.users:
+            self.users[name] = self.env.create_user(name)
+        return self.users[name]
+
+    def member(
+        self, name: str, *, admin: bool = False, guild: str = DEFAULT_GUILD
+    ) -> simcord.MemberActor:
+        """``name`` in the server ``guild``, joined on first use (with Manage Server if
+        ``admin``)."""
+        place = self.place(guild)
+        if name in place.members:
+            actor, is_admin = place.members[name]
             if admin and not is_admin:
-                raise SetupError(f'{name!r} already joined without "admin"; use another name')
+                raise SetupError(f'{name!r} already joined {guild!r} without "admin"')
             return actor
-        roles = [self.admin_role] if admin else []
-        actor = self.guild.add_member(self.env.create_user(name), roles=roles)
-        self.members[name] = (actor, admin)
+        roles = [place.admin_role] if admin else []
+        actor = place.guild.add_member(self.user(name), roles=roles)
+        place.members[name] = (actor, admin)
         return actor
+
+    async def leave(self, guild: str) -> Outcome:
+        """The bot is removed from the server ``guild`` (its admins kicked it)."""
+        outcome = await self._start()
+        place = self.places.pop(guild, None)
+        if place is None:
+            raise SetupError(f"the bot is not in a server called {guild!r}")
+        self.env.backend.remove_guild(place.guild.id)
+        await self.env.settle()
+        outcome.left = guild
+        return outcome
+
+    # ------------------------------------------------------------------ time
+
+    async def catch_up(self) -> None:
+        """Move the simulated clock forward by the real time passed since the last action."""
+        now = real_monotonic()
+        elapsed, self._real_time = now - self._real_time, now
+        if elapsed > 0:
+            await self.env.advance_time(elapsed)
+
+    async def wait(self, seconds: float) -> Outcome:
+        """Let simulated time pass: cooldowns, view timeouts, scheduled tasks all move on."""
+        outcome = await self._start()
+        await self.env.advance_time(seconds)
+        outcome.waited = seconds
+        return outcome
 
     # ------------------------------------------------------------------ actions
 
@@ -221,8 +314,18 @@ class Session:
         await self.catch_up()
         return self._next()
 
-    def _payload(self, message_id: int) -> dict[str, Any]:
-        stored = self.env.backend.get_message(self.channel.id, message_id)
+    def _where(
+        self, name: str, admin: bool, guild: str | None, dm: bool
+    ) -> tuple[Any, Any]:
+        """Who acts and in which channel: a member in a server's #general, or a user's DM."""
+        if dm:
+            user = self.user(name)
+            return user, user.dm_channel
+        where = guild or DEFAULT_GUILD
+        return self.member(name, admin=admin, guild=where), self.place(where).channel
+
+    def _payload(self, channel_id: int, message_id: int) -> dict[str, Any]:
+        stored = self.env.backend.get_message(channel_id, message_id)
         return {
             "id": str(stored.id),
             "content": stored.content,
@@ -230,12 +333,14 @@ class Session:
             "components": list(stored.components),
         }
 
-    def _bot_message_ids(self) -> list[int]:
+    def _bot_message_ids(self, channel: Any) -> list[int]:
         me = self.bot.user
         assert me is not None
-        return [m.id for m in self.channel.history() if m.author.id == me.id]
+        return [m.id for m in channel.history() if m.author.id == me.id]
 
-    async def _interaction(self, outcome: Outcome, start: float, run: Any) -> Outcome:
+    async def _interaction(
+        self, outcome: Outcome, start: float, run: Any, channel: Any
+    ) -> Outcome:
         cursor = self.env.error_cursor
         outcome.interaction = True
         result = await run
@@ -245,7 +350,7 @@ class Session:
         for message in [result.response, *result.followups]:
             if message is not None and message.id not in seen:
                 seen.add(message.id)
-                outcome.messages.append(self._payload(message.id))
+                outcome.messages.append(self._payload(channel.id, message.id))
         if result.autocomplete_choices is not None:
             outcome.choices = result.autocomplete_choices
         outcome.raised = [type(e).__name__ for e in self.env.errors_since(cursor)]
@@ -256,48 +361,60 @@ class Session:
         return None if first is None else (first - start) * 1000
 
     async def slash(
-        self, name: str, command: str, options: dict[str, Any] | None = None, *, admin: bool = False
+        self, name: str, command: str, options: dict[str, Any] | None = None, *,
+        admin: bool = False, guild: str | None = None, dm: bool = False,
     ) -> Outcome:
-        """``name`` runs ``/command`` with ``options`` in #general."""
+        """``name`` runs ``/command`` with ``options`` in a server's #general (or a DM)."""
         outcome = await self._start()
-        actor = self.member(name, admin=admin)
+        actor, channel = self._where(name, admin, guild, dm)
         start = self._clock.arm()
-        return await self._interaction(
-            outcome, start, actor.slash(self.channel, command, **(options or {}))
-        )
+        run = (actor.slash(command, **(options or {})) if dm
+               else actor.slash(channel, command, **(options or {})))
+        return await self._interaction(outcome, start, run, channel)
 
     async def autocomplete(
-        self, name: str, command: str, option: str, value: str, **filled: Any
+        self, name: str, command: str, option: str, value: str, *, guild: str | None = None,
+        dm: bool = False, **filled: Any,
     ) -> Outcome:
         """``name`` types ``value`` into an autocomplete option; the choices come back."""
         outcome = await self._start()
-        actor = self.member(name)
+        actor, channel = self._where(name, False, guild, dm)
         start = self._clock.arm()
         outcome.interaction = True
-        choices = await actor.autocomplete(self.channel, command, option, value, **filled)
+        if dm:
+            choices = await actor.autocomplete(command, option, value, **filled)
+        else:
+            choices = await actor.autocomplete(channel, command, option, value, **filled)
         outcome.ack_ms = self._elapsed(start)
         outcome.choices = choices
         return outcome
 
-    async def message(self, name: str, text: str, *, admin: bool = False) -> Outcome:
+    async def message(
+        self, name: str, text: str, *, admin: bool = False, guild: str | None = None,
+        dm: bool = False,
+    ) -> Outcome:
         """``name`` posts ``text``; a leading ``@storybot`` becomes a real mention of the bot."""
         outcome = await self._start()
-        actor = self.member(name, admin=admin)
+        actor, channel = self._where(name, admin, guild, dm)
         me = self.bot.user
         assert me is not None
         text = re.sub(r"^\s*@storybot\b", me.mention, text)
-        before = set(self._bot_message_ids())
+        before = set(self._bot_message_ids(channel))
         cursor = self.env.error_cursor
         start = self._clock.arm()
-        await actor.send(self.channel, text)
+        if dm:
+            await actor.send_dm(text)
+        else:
+            await actor.send(channel, text)
         outcome.ack_ms = self._elapsed(start)
         outcome.messages = [
-            self._payload(mid) for mid in self._bot_message_ids() if mid not in before
+            self._payload(channel.id, mid)
+            for mid in self._bot_message_ids(channel) if mid not in before
         ]
         outcome.raised = [type(e).__name__ for e in self.env.errors_since(cursor)]
         return outcome
 
-    def _find_button(self, actor: simcord.MemberActor, target: str) -> tuple[Any, str]:
+    def _find_button(self, actor: Any, channel: Any, target: str) -> tuple[Any, str]:
         """The newest bot message ``actor`` can see with a button matching ``target``.
 
         ``target`` is a label ("More results"), a custom id, or a custom id without its
@@ -305,31 +422,29 @@ class Session:
         """
         me = self.bot.user
         assert me is not None
-        for message in reversed(self.channel.history(viewer=actor)):
+        for message in reversed(channel.history(viewer=actor)):
             if message.author.id != me.id:
                 continue
-            stored = self.env.backend.get_message(self.channel.id, message.id)
+            stored = self.env.backend.get_message(channel.id, message.id)
             for button in buttons(stored.components):
                 custom_id = button.get("custom_id") or ""
                 names = (button.get("label"), custom_id, custom_id.rpartition(":")[0])
                 if custom_id and target in names:
                     return message, custom_id
-        raise SetupError(f"no bot message in #{CHANNEL} has a button {target!r}")
+        raise SetupError(f"no bot message here has a button {target!r}")
 
-    async def click(self, name: str, target: str, *, admin: bool = False) -> Outcome:
+    async def click(
+        self, name: str, target: str, *, admin: bool = False, guild: str | None = None,
+        dm: bool = False,
+    ) -> Outcome:
         """``name`` clicks the button labelled (or with custom id) ``target``."""
         outcome = await self._start()
-        actor = self.member(name, admin=admin)
-        message, custom_id = self._find_button(actor, target)
+        actor, channel = self._where(name, admin, guild, dm)
+        message, custom_id = self._find_button(actor, channel, target)
         start = self._clock.arm()
-        return await self._interaction(outcome, start, actor.click(message, custom_id=custom_id))
-
-    async def wait(self, seconds: float) -> Outcome:
-        """Let simulated time pass (cooldowns, view timeouts)."""
-        outcome = self._next()
-        await self.env.advance_time(seconds)
-        outcome.waited = seconds
-        return outcome
+        return await self._interaction(
+            outcome, start, actor.click(message, custom_id=custom_id), channel
+        )
 
     async def run(self, action: dict[str, Any]) -> Outcome:
         """Perform one script action; problems with the action become ``Outcome.error``."""
@@ -342,9 +457,14 @@ class Session:
     async def _run(self, action: dict[str, Any]) -> Outcome:
         if not isinstance(action, dict):
             raise ValueError("each line must be a JSON object")
-        if "wait" in action:
-            return await self.wait(float(action["wait"]))
+        if "wait" in action or "advance" in action:
+            return await self.wait(parse_duration(action.get("wait", action.get("advance"))))
+        if "leave" in action:
+            return await self.leave(str(action["leave"]))
         name = str(action.get("as", "alice"))
+        where: dict[str, Any] = {"dm": bool(action.get("dm", False))}
+        if "guild" in action:
+            where["guild"] = str(action["guild"])
         admin = bool(action.get("admin", False))
         options = dict(action.get("options") or {})
         if "file" in options and isinstance(options["file"], str):
@@ -353,14 +473,18 @@ class Session:
         if "autocomplete" in action:
             option = str(action["autocomplete"])
             value = str(options.pop(option, ""))
-            return await self.autocomplete(name, str(action["slash"]), option, value, **options)
+            return await self.autocomplete(
+                name, str(action["slash"]), option, value, **where, **options
+            )
         if "slash" in action:
-            return await self.slash(name, str(action["slash"]), options, admin=admin)
+            return await self.slash(name, str(action["slash"]), options, admin=admin, **where)
         if "message" in action:
-            return await self.message(name, str(action["message"]), admin=admin)
+            return await self.message(name, str(action["message"]), admin=admin, **where)
         if "click" in action:
-            return await self.click(name, str(action["click"]), admin=admin)
-        raise ValueError('an action needs one of "slash", "message", "click" or "wait"')
+            return await self.click(name, str(action["click"]), admin=admin, **where)
+        raise ValueError(
+            'an action needs one of "slash", "message", "click", "wait", "advance" or "leave"'
+        )
 
 
 def buttons(components: Any) -> Iterable[dict[str, Any]]:
@@ -381,7 +505,7 @@ async def open_session(
     Commands are synced globally once at start, as an owner would with ``/sync``.
     """
     bot = create_bot(library, settings or Settings(), close_library=False)
-    async with simcord.run(bot, check_errors=False) as env:
+    async with simcord.run(bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT_S) as env:
         yield await Session.attach(env)
 
 

@@ -392,8 +392,9 @@ def render_context(passage: Passage, before: str, after: str, quote: Quote | Non
 # --------------------------------------------------------------------------- sources & articles
 
 
-def render_sources(summaries: Sequence[SourceSummary]) -> list[Page]:
-    """``/sources``: outlets with article counts per language, newest first, paged."""
+def render_sources(summaries: Sequence[SourceSummary], home: str | None = None) -> list[Page]:
+    """``/sources``: outlets with article counts per language, newest first, paged; in a server
+    (``home`` is its collection) each line says whether it is the server's own or shared."""
     if not summaries:
         return [Page(content="No articles are stored yet. An admin can add some with `/ingest`.")]
     chunks = [
@@ -405,6 +406,7 @@ def render_sources(summaries: Sequence[SourceSummary]) -> list[Page]:
             f"**{truncate(escape(_one_line(s.source or UNKNOWN_OUTLET)), 120)}** · "
             f"{escape(language_name(s.lang))} · {s.articles} "
             f"article{'s' if s.articles != 1 else ''} · newest {escape(_date(s.newest))}"
+            + (f" · {'this server' if s.collection == home else 'shared'}" if home else "")
             for s in chunk
         ]
         embed = discord.Embed(
@@ -482,7 +484,10 @@ HELP_TEXT = (
     ("@storybot question", "Mention me with a question for the same answer as /ask."),
     ("/sources", "List the outlets and languages in the archive."),
     ("/article id", "Read one stored article passage by passage (only you see it)."),
-    ("/ingest [file] [url]", "Add an article (needs Manage Server)."),
+    ("/ingest [file] [url]", "Add articles to this server's own collection (Manage Server)."),
+    ("/remove article", "Remove one of this server's own articles (Manage Server)."),
+    ("/settings [shared]", "Show or change whether this server also searches the shared "
+     "collection (Manage Server)."),
     ("/help", "This message."),
 )
 

@@ -18,9 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ENGINES", "Secret", "Settings", "SettingsError", "load_settings"]
+__all__ = ["ENGINES", "VARIABLES", "Secret", "Settings", "SettingsError", "load_settings"]
 
 ENGINES = ("tantivy", "rank-bm25")
+# Every variable load_settings reads; .env.example documents each one (a test checks).
+VARIABLES = (
+    "DISCORD_TOKEN", "STORYBOT_DATA_DIR", "STORYBOT_ENGINE", "STORYBOT_DEV_GUILD",
+    "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
+    "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS",
+)
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
 # Discord's own attachment ceiling for bots without boosts; larger values make no sense.
@@ -74,6 +80,7 @@ class Settings:
     ask_cooldown: float = 10.0
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     log_level: str = "INFO"
+    purge_after_days: float = 30.0
 
     @property
     def discord_token(self) -> Secret | None:
@@ -165,6 +172,9 @@ def load_settings(
             )
         elif size is not None:
             values["max_upload_bytes"] = int(size)
+
+    if days := environ.get("STORYBOT_PURGE_AFTER_DAYS", "").strip():
+        values["purge_after_days"] = _number("STORYBOT_PURGE_AFTER_DAYS", days, problems, minimum=0)
 
     level = environ.get("STORYBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:

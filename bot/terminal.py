@@ -41,13 +41,15 @@ def format_report(report: IngestReport) -> str:
 
 
 def format_sources(rows: list[SourceSummary]) -> str:
+    """Outlets per collection and language: ``shared`` (the operator's) or ``guild:<id>``."""
     if not rows:
         return "The corpus is empty."
     width = max(len(r.source or "(no source)") for r in rows)
-    lines = [f"{'source':<{width}}  lang  articles  newest"]
-    for r in rows:
+    coll = max(len("collection"), *(len(r.collection) for r in rows))
+    lines = [f"{'collection':<{coll}}  {'source':<{width}}  lang  articles  newest"]
+    for r in sorted(rows, key=lambda r: (r.collection != "shared", r.collection)):
         lines.append(
-            f"{(r.source or '(no source)'):<{width}}  {r.lang:<4}  {r.articles:>8}"
-            f"  {r.newest or ''}"
+            f"{r.collection:<{coll}}  {(r.source or '(no source)'):<{width}}  {r.lang:<4}"
+            f"  {r.articles:>8}  {r.newest or ''}"
         )
     return strip_controls("\n".join(lines))

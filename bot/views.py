@@ -21,6 +21,7 @@ import discord
 
 from bot.errors import report
 from bot.render import NO_MENTIONS, Page, render_context
+from index.models import SHARED_SCOPE, Scope
 from index.workers import run_cpu
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class PagedView(discord.ui.View):
         *,
         owner_id: int,
         library: Library | None = None,
+        scope: Scope = SHARED_SCOPE,
         timeout: float | None = VIEW_TIMEOUT,
     ) -> None:
         super().__init__(timeout=timeout)
@@ -95,6 +97,7 @@ class PagedView(discord.ui.View):
         self.pages = list(pages)
         self.owner_id = owner_id
         self.library = library
+        self.scope = scope  # what the asker could see: the context view sees no more
         self.index = 0
         self.nonce = secrets.token_hex(4)
         self.message: discord.Message | discord.WebhookMessage | None = None
@@ -145,7 +148,7 @@ class PagedView(discord.ui.View):
         """Show one quote inside its surrounding text, privately."""
         assert self.library is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        passage, before, after = await self.library.context(quote.passage_id)
+        passage, before, after = await self.library.context(quote.passage_id, self.scope)
         page = await run_cpu(render_context, passage, before, after, quote)
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
 
@@ -165,10 +168,11 @@ class PagedView(discord.ui.View):
 
 
 def make_view(
-    pages: Sequence[Page], *, owner_id: int, library: Library | None = None
+    pages: Sequence[Page], *, owner_id: int, library: Library | None = None,
+    scope: Scope = SHARED_SCOPE,
 ) -> PagedView | None:
     """A view for ``pages``, or None when there would be no button on it."""
-    view = PagedView(pages, owner_id=owner_id, library=library)
+    view = PagedView(pages, owner_id=owner_id, library=library, scope=scope)
     if not view.has_buttons:
         view.stop()
         return None
@@ -186,10 +190,11 @@ async def send_pages(
     *,
     ephemeral: bool = False,
     library: Library | None = None,
+    scope: Scope = SHARED_SCOPE,
 ) -> None:
     """Send the first of ``pages`` as the deferred interaction's follow-up, with paging buttons
     that only the invoking user may press."""
-    view = make_view(pages, owner_id=interaction.user.id, library=library)
+    view = make_view(pages, owner_id=interaction.user.id, library=library, scope=scope)
     message = await interaction.followup.send(
         **pages[0].send_kwargs(), ephemeral=ephemeral, wait=True, **view_kwargs(view)
     )

@@ -13,6 +13,8 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -22,13 +24,17 @@ from index.ingest.prepare import prepare_article, prepare_passage
 from index.ingest.readers import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
 from index.lang.identify import normalize_lang
 from index.models import (
+    SHARED,
+    SHARED_SCOPE,
     Answer,
     Article,
     ArticleDraft,
     IngestFailure,
     IngestReport,
     Passage,
+    Scope,
     SourceSummary,
+    guild_collection,
 )
 from index.progress import ProgressFactory, no_progress
 from index.search.answer import Plan, Ranking, assemble, plan_searches
@@ -66,6 +72,7 @@ class Library:
         self.max_bytes = DEFAULT_MAX_BYTES
         self._write_lock = asyncio.Lock()
         self._langs: list[str] = []
+        self._sample_retired = False  # known to be retired: no need to ask the store again
 
     @classmethod
     async def open(
@@ -171,7 +178,8 @@ class Library:
     # --- ingesting ---------------------------------------------------------------------------
 
     async def ingest_paths(
-        self, paths: Sequence[Path | str], *, progress: ProgressFactory = no_progress
+        self, paths: Sequence[Path | str], *, collection: str = SHARED,
+        progress: ProgressFactory = no_progress,
     ) -> IngestReport:
         """Ingest files and folders; every item lands or is reported, whatever the others do."""
         report = IngestReport()
@@ -186,7 +194,7 @@ class Library:
                     continue
                 found = True
                 async for draft in self._read(item, bar.update):
-                    await self._ingest_one(draft, report)
+                    await self._ingest_one(draft, report, collection)
                     bar.note(report.summary())
             if not found and not report.failed:
                 for path in paths:
@@ -210,7 +218,9 @@ class Library:
             for item in chunk:
                 yield item
 
-    async def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
+    async def ingest_bytes(
+        self, filename: str, data: bytes, *, collection: str = SHARED
+    ) -> IngestReport:
         """Ingest an uploaded file's bytes (``.txt``, ``.md``, ``.html``, ``.jsonl``)."""
         report = IngestReport()
         items = await asyncio.to_thread(
@@ -218,12 +228,12 @@ class Library:
         )
         try:
             for item in items:
-                await self._ingest_one(item, report)
+                await self._ingest_one(item, report, collection)
         finally:
             await self.sync()
         return report
 
-    async def ingest_url(self, url: str) -> IngestReport:
+    async def ingest_url(self, url: str, *, collection: str = SHARED) -> IngestReport:
         """Fetch a page (public http(s) addresses only, size and time capped) and ingest it."""
         from index.errors import FetchRefused
         from index.ingest.fetch import fetch_url
@@ -242,7 +252,7 @@ class Library:
         )
         try:
             for item in items:
-                await self._ingest_one(item, report)
+                await self._ingest_one(item, report, collection)
         finally:
             await self.sync()
         return report
@@ -258,7 +268,7 @@ class Library:
         ids: dict[str, str] = {}
         try:
             for draft in drafts:
-                article_id = await self._ingest_one(draft, report, whole=whole_passages)
+                article_id = await self._ingest_one(draft, report, SHARED, whole=whole_passages)
                 if article_id is not None:
                     ids[draft.origin] = article_id
         finally:
@@ -266,8 +276,8 @@ class Library:
         return report, ids
 
     async def _ingest_one(
-        self, item: ArticleDraft | IngestFailure, report: IngestReport, *, whole: bool = False,
-        sample: bool = False,
+        self, item: ArticleDraft | IngestFailure, report: IngestReport, collection: str, *,
+        whole: bool = False, sample: bool = False,
     ) -> str | None:
         """Store one article in its own transaction; any failure is reported under its name and
         the batch goes on (a storage error rolls back only this article)."""
@@ -276,7 +286,7 @@ class Library:
             return None
         prepare = prepare_passage if whole else prepare_article
         try:
-            stored: StoredArticle = await run_cpu(prepare, item)
+            stored: StoredArticle = replace(await run_cpu(prepare, item), collection=collection)
             async with self._write_lock:
                 action, article_id = await self.store.upsert(stored, item.origin)
         except BadInput as exc:
@@ -309,14 +319,16 @@ class Library:
         for item in iter_files([sample_corpus()]):
             assert isinstance(item, Path), item
             async for draft in self._read(item, lambda n: None):
-                await self._ingest_one(draft, report, sample=True)
+                await self._ingest_one(draft, report, SHARED, sample=True)
         await self.store.set_meta(_SAMPLE_IDS, ",".join(report.added))
 
     async def _retire_sample(self, report: IngestReport) -> None:
         """The corpus has its own article now: remove the sample articles, once, and say so."""
-        if await self.store.get_meta(_SAMPLE_RETIRED):
+        if self._sample_retired or await self.store.get_meta(_SAMPLE_RETIRED):
+            self._sample_retired = True
             return
         await self.store.set_meta(_SAMPLE_RETIRED, "1")
+        self._sample_retired = True
         ids = [i for i in (await self.store.get_meta(_SAMPLE_IDS) or "").split(",") if i]
         removed = [i for i in ids if await self.store.delete_article(i)]
         if removed:
@@ -331,6 +343,52 @@ class Library:
             _SAMPLE_RETIRED
         )
 
+    # --- collections and servers -----------------------------------------------------------
+
+    async def remove_article(self, article_id: str, collection: str) -> Article:
+        """Delete one article of ``collection`` (a server removes only its own), index included."""
+        found = await self.article(article_id, Scope((collection,)))
+        await self.store.delete_article(found.id)
+        await self.sync()
+        return found
+
+    async def purge_collection(self, collection: str) -> int:
+        """Delete every article of a collection, and everything derived from them."""
+        removed = await self.store.purge_collection(collection)
+        await self.sync()
+        return removed
+
+    async def scope_for_guild(self, guild_id: int) -> Scope:
+        """What a server sees: its own collection, and the shared one unless it turned it off."""
+        search_shared, _left = await self.store.guild_settings(str(guild_id))
+        return Scope.for_guild(guild_id, search_shared=search_shared)
+
+    async def set_search_shared(self, guild_id: int, search_shared: bool) -> None:
+        await self.store.update_guild(str(guild_id), search_shared=search_shared)
+
+    async def guild_left(self, guild_id: int, when: datetime) -> None:
+        """The bot left a server: its collection is kept for a grace period, then purged."""
+        await self.store.update_guild(str(guild_id), left_at=_iso(when))
+
+    async def guild_joined(self, guild_id: int) -> None:
+        """The bot is (back) in a server: nothing of it is to be purged."""
+        await self.store.update_guild(str(guild_id), left_at=None)
+
+    async def purge_departed(self, now: datetime, grace: timedelta) -> list[int]:
+        """Purge the collections of servers the bot left more than ``grace`` before ``now``;
+        returns their ids."""
+        purged = []
+        for guild_id in await self.store.departed_guilds(_iso(now - grace)):
+            await self.purge_guild(int(guild_id))
+            purged.append(int(guild_id))
+        return purged
+
+    async def purge_guild(self, guild_id: int) -> int:
+        """Delete a server's collection and settings now; returns how many articles went."""
+        removed = await self.purge_collection(guild_collection(guild_id))
+        await self.store.forget_guild(str(guild_id))
+        return removed
+
     # --- asking ------------------------------------------------------------------------------
 
     async def ask(
@@ -340,19 +398,21 @@ class Library:
         k: int = 5,
         source: str | None = None,
         lang: str | None = None,
+        scope: Scope = SHARED_SCOPE,
         depth: int | None = None,
         ranking: Ranking | None = None,
     ) -> Answer:
         """Answer ``question`` with up to ``k`` verbatim quotes, best first.
 
-        Raises ``BadQuestion`` for an empty or over-long question. ``lang`` limits the articles
+        Raises ``BadQuestion`` for an empty or over-long question. ``scope`` says which
+        collections are searched (the shared one by default); ``lang`` limits the articles
         searched to one language, ``source`` to one outlet.
         """
         ranking = ranking or self.ranking
-        await self._check_filters(source, lang)
+        await self._check_filters(source, lang, scope)
         langs = [normalize_lang(lang) or lang] if lang else list(self._langs)
         parsed, plans, hits, n_docs = await run_cpu(
-            self._search, question, langs, ranking, source, depth or max(2 * k, 10)
+            self._search, question, langs, ranking, source, scope, depth or max(2 * k, 10)
         )
         if not plans:
             return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
@@ -360,17 +420,18 @@ class Library:
         passages, articles = await self.store.quotable(wanted)
         return await run_cpu(
             assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq, n_docs,
-            ranking, k,
+            ranking, k, scope.home,
         )
 
     async def check_question(
-        self, question: str, *, source: str | None = None, lang: str | None = None
+        self, question: str, *, source: str | None = None, lang: str | None = None,
+        scope: Scope = SHARED_SCOPE,
     ) -> None:
         """Raise ``BadQuestion`` now if ``ask`` would refuse this question or these filters."""
         await run_cpu(parse_question, question)
-        await self._check_filters(source, lang)
+        await self._check_filters(source, lang, scope)
 
-    async def _check_filters(self, source: str | None, lang: str | None) -> None:
+    async def _check_filters(self, source: str | None, lang: str | None, scope: Scope) -> None:
         """Unknown ``source``/``lang`` filters are errors that list what the corpus holds."""
         if lang is not None:
             code = normalize_lang(lang) or lang
@@ -379,49 +440,76 @@ class Library:
                 raise BadQuestion(
                     f"no articles are in the language {lang!r}; the corpus holds {held}"
                 )
-        if source is not None and not await self.store.has_source(source):
-            names = await self.store.source_names("", 10)
+        if source is not None and not await self.store.has_source(source, scope.collections):
+            names = await self.store.source_names("", 10, scope.collections)
             held = ", ".join(names) if names else "none yet"
             raise BadQuestion(f"no outlet is called {source!r}; outlets include {held}")
 
     def _search(
-        self, question: str, langs: Sequence[str], ranking: Ranking, source: str | None, depth: int
+        self, question: str, langs: Sequence[str], ranking: Ranking, source: str | None,
+        scope: Scope, depth: int,
     ) -> tuple[Question, list[Plan], dict[str, list[Hit]], int]:
-        """Parse, plan and search, in a worker thread (first use loads language models)."""
+        """Parse, plan and search, in a worker thread (first use loads language models).
+
+        With a home collection, it and the other collections are searched apart, each for
+        ``depth`` hits, so a server's few articles are never crowded out of the candidates by a
+        large shared collection using the same words.
+        """
         parsed = parse_question(question)
         plans = plan_searches(parsed, langs, ranking, source)
-        hits = {plan.lang: self.engine.search(plan.query, depth) for plan in plans}
+        groups = [scope.collections]
+        if scope.home is not None and len(scope.collections) > 1:
+            groups = [(scope.home,), tuple(c for c in scope.collections if c != scope.home)]
+        hits: dict[str, list[Hit]] = {}
+        for plan in plans:
+            found = [
+                hit for group in groups
+                for hit in self.engine.search(replace(plan.query, collections=group), depth)
+            ]
+            hits[plan.lang] = sorted(found, key=lambda h: h.score, reverse=True)
         return parsed, plans, hits, self.engine.num_docs()
 
     # --- browsing ----------------------------------------------------------------------------
 
-    async def sources(self) -> list[SourceSummary]:
-        return await self.store.sources()
+    async def sources(self, scope: Scope = SHARED_SCOPE) -> list[SourceSummary]:
+        return await self.store.sources(scope.collections)
 
-    async def source_names(self, prefix: str = "", limit: int = 25) -> list[str]:
-        return await self.store.source_names(prefix, limit)
+    async def collections(self) -> list[tuple[str, int]]:
+        """Every collection with its number of articles (for operators, not servers)."""
+        return await self.store.collections()
+
+    async def source_names(
+        self, prefix: str = "", limit: int = 25, scope: Scope = SHARED_SCOPE
+    ) -> list[str]:
+        return await self.store.source_names(prefix, limit, scope.collections)
 
     async def languages(self) -> list[str]:
         return list(self._langs)
 
-    async def find_articles(self, prefix: str = "", limit: int = 25) -> list[Article]:
-        return await self.store.find_articles(prefix, limit)
+    async def find_articles(
+        self, prefix: str = "", limit: int = 25, scope: Scope = SHARED_SCOPE
+    ) -> list[Article]:
+        return await self.store.find_articles(prefix, limit, scope.collections)
 
-    async def article(self, article_id: str) -> Article:
+    async def article(self, article_id: str, scope: Scope = SHARED_SCOPE) -> Article:
+        """An article the scope can see; another server's is "not found", like a missing one."""
         found = await self.store.article(article_id)
-        if found is None:
+        if found is None or found.collection not in scope:
             raise NotFound("article", article_id)
         return found
 
-    async def passages(self, article_id: str) -> list[Passage]:
-        await self.article(article_id)
+    async def passages(self, article_id: str, scope: Scope = SHARED_SCOPE) -> list[Passage]:
+        await self.article(article_id, scope)
         return await self.store.passages(article_id)
 
-    async def context(self, passage_id: str) -> tuple[Passage, str, str]:
+    async def context(
+        self, passage_id: str, scope: Scope = SHARED_SCOPE
+    ) -> tuple[Passage, str, str]:
         """A passage with the passage before and after it (empty at the article's edges)."""
         article_id, _, position = passage_id.partition(":")
         if not position.isdigit():
             raise NotFound("passage", passage_id)
+        await self.article(article_id, scope)
         pos = int(position)
         found = await self.store.passages_by_key(
             [(article_id, pos - 1), (article_id, pos), (article_id, pos + 1)]
@@ -480,6 +568,7 @@ def _docs(passages: Iterable[Passage], articles: dict[str, Article]) -> Iterable
             article_id=passage.article_id, position=passage.position, lang=passage.lang,
             terms=analysed.terms, keys=analysed.keys,
             outlets=article.outlets if article else (), title=titles[passage.article_id],
+            collection=article.collection if article else SHARED,
         )
 
 
@@ -491,6 +580,10 @@ def _warm_up() -> None:
                          ("id", "Apa kata Microsoft?")):
         parse_question(sample)
         analyzer_for(lang).analyze(sample)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _size(path: Path) -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "SHARED",
+    "SHARED_SCOPE",
     "Answer",
     "Article",
     "ArticleDraft",
@@ -15,8 +17,42 @@ __all__ = [
     "IngestReport",
     "Passage",
     "Quote",
+    "Scope",
     "SourceSummary",
+    "guild_collection",
 ]
+
+SHARED = "shared"
+"""The collection the bot's operator curates (the CLI's default, the bundled sample)."""
+
+
+def guild_collection(guild_id: int | str) -> str:
+    """The collection a Discord server's own articles go into: ``guild:<id>``."""
+    return f"guild:{int(guild_id)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which collections a question, a listing or a lookup may see.
+
+    ``home`` is the asker's own collection (a server's), whose passages win ties with the
+    shared collection's; in a DM or from the command line there is none.
+    """
+
+    collections: tuple[str, ...] = (SHARED,)
+    home: str | None = None
+
+    @classmethod
+    def for_guild(cls, guild_id: int | str, *, search_shared: bool = True) -> Scope:
+        home = guild_collection(guild_id)
+        return cls((home, SHARED) if search_shared else (home,), home)
+
+    def __contains__(self, collection: object) -> bool:
+        return collection in self.collections
+
+
+SHARED_SCOPE = Scope()
+"""What a DM and the command line see by default: the shared collection only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +84,7 @@ class Article:
     content_hash: str
     passage_count: int = 0
     domain: str | None = None  # the outlet's registered domain, from the url
+    collection: str = SHARED  # whose article it is: the shared collection or a server's
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -125,6 +162,7 @@ class SourceSummary:
     lang: str
     articles: int
     newest: str | None
+    collection: str = SHARED
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,11 +180,12 @@ def test_ingest_with_a_failure_exits_nonzero_and_names_it(
 
 
 def test_sources_lists_the_seeds(data_dir: Path, capsys) -> None:
-    """sources shows the seed outlets with their languages and article counts."""
+    """sources shows the seed outlets with their collection, languages and article counts."""
     code, out, _err = run(capsys, "sources")
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0].split() == ["source", "lang", "articles", "newest"]
+    assert lines[0].split() == ["collection", "source", "lang", "articles", "newest"]
+    assert all(line.startswith("shared ") for line in lines[1:])
     rows = {(line.split()[-3], line.split()[-2]) for line in lines[1:]}
     assert rows == {("hi", "1"), ("id", "1")}
     assert "Malang Terkini" in out
@@ -247,3 +248,22 @@ def test_ask_json_keeps_devanagari_as_it_is(data_dir: Path, capsys) -> None:
     code, out, _err = run(capsys, "ask", "--json", "माइक्रोसॉफ्ट ने क्या कहा?")
     assert code == 0
     assert "माइक्रोसॉफ्ट" in out and "\\u09" not in out
+
+
+def test_ingest_and_ask_as_a_server_and_purge_it(data_dir: Path, capsys, tmp_path: Path) -> None:
+    """--guild ingests into that server's collection, which ask sees only with --guild;
+    sources lists the collection; purge --guild removes it at once."""
+    article = tmp_path / "memo.txt"
+    article.write_text("The Quillhaven depot memo says the night trains return in May.\n")
+    code, out, _err = run(capsys, "ingest", "--guild", "123456789012345678", str(article))
+    assert code == 0 and out.startswith("added 1")
+    shared = ask_json(capsys, "Quillhaven depot night trains")
+    assert all("Quillhaven" not in r["text"] for r in shared["results"])
+    server = ask_json(capsys, "Quillhaven depot night trains", "--guild", "123456789012345678")
+    assert "Quillhaven" in server["results"][0]["text"]
+    code, out, _err = run(capsys, "sources")
+    assert "guild:123456789012345678" in out
+    code, out, _err = run(capsys, "purge", "--guild", "123456789012345678")
+    assert code == 0 and out.startswith("purged 1 articles")
+    after = ask_json(capsys, "Quillhaven depot night trains", "--guild", "123456789012345678")
+    assert all("Quillhaven" not in r["text"] for r in after["results"])

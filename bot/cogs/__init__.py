@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
 from bot.cogs.help import HelpCog
+from bot.cogs.server import ServerCog
 from bot.cogs.sources import SourcesCog
 
-__all__ = ["COGS", "AdminCog", "AskCog", "HelpCog", "SourcesCog"]
+__all__ = ["COGS", "AdminCog", "AskCog", "HelpCog", "ServerCog", "SourcesCog"]
 
-COGS = (AskCog, SourcesCog, AdminCog, HelpCog)
+COGS = (AskCog, SourcesCog, AdminCog, ServerCog, HelpCog)

@@ -1,8 +1,9 @@
-"""``/ingest`` (Manage Server) and ``/sync`` (bot owners only).
+"""``/ingest`` and ``/remove`` (Manage Server), and ``/sync`` (bot owners only).
 
-``/ingest`` is hidden from members without Manage Server by ``default_permissions`` and the
-same permission is checked again at run time, because server admins can override what the
-picker shows.
+``/ingest`` adds to the server's own collection, which only that server sees; ``/remove``
+deletes one of the server's own articles. Both are hidden from members without Manage Server by
+``default_permissions`` and the same permission is checked again at run time, because server
+admins can override what the picker shows.
 
 ``/sync`` is an owner-checked slash command rather than a ``!sync`` prefix command: prefix
 commands need the privileged message-content intent in servers, and this bot asks for no
@@ -20,9 +21,10 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from bot.cogs.sources import article_choice_name
 from bot.errors import NotOwner
-from bot.render import NO_MENTIONS, render_ingest, render_notice
-from index.models import IngestReport
+from bot.render import NO_MENTIONS, escape, render_ingest, render_notice
+from index.models import IngestReport, Scope, guild_collection
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -88,14 +90,46 @@ class AdminCog(commands.Cog):
             return
         report = IngestReport()
         names = []
+        assert interaction.guild_id is not None  # guild_only
+        collection = guild_collection(interaction.guild_id)
+        library = self.bot.library
         if file is not None:
-            report.merge(await self.bot.library.ingest_bytes(file.filename, await file.read()))
+            data = await file.read()
+            report.merge(await library.ingest_bytes(file.filename, data, collection=collection))
             names.append(file.filename)
         if url:
-            report.merge(await self.bot.library.ingest_url(url.strip()))
+            report.merge(await library.ingest_url(url.strip(), collection=collection))
             names.append(url.strip())
         page = render_ingest(report, " and ".join(names))
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(article="The article to remove (start typing its title or id)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def remove(self, interaction: discord.Interaction, article: str) -> None:
+        """Remove one of this server's own articles (needs Manage Server)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        assert interaction.guild_id is not None  # guild_only
+        removed = await self.bot.library.remove_article(
+            article.strip(), guild_collection(interaction.guild_id)
+        )
+        title = escape(removed.title or "Untitled article")
+        await _private(interaction, f"Removed **{title}** (`{removed.id}`).")
+
+    @remove.autocomplete("article")
+    async def _remove_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        own = Scope((guild_collection(interaction.guild_id),))
+        found = await self.bot.library.find_articles(current, limit=25, scope=own)
+        return [
+            Choice(name=article_choice_name(a.title, a.source, a.id), value=a.id[:100])
+            for a in found[:25]
+        ]
 
     @app_commands.command(name="sync")
     @app_commands.describe(scope="Where to publish the slash commands")

@@ -92,21 +92,27 @@ class AskCog(commands.Cog):
     ) -> None:
         """Answer a question with quoted, source-linked passages from stored news articles."""
         lang = language.value if language else None
+        scope = await self.bot.scope_for(interaction.guild_id)
         # A question or filter that cannot be searched is refused privately, before the
         # (possibly public) "thinking…" message exists.
-        await self.bot.library.check_question(question, source=source or None, lang=lang)
+        await self.bot.library.check_question(
+            question, source=source or None, lang=lang, scope=scope
+        )
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await self.bot.library.ask(
-            question, k=ASK_RESULTS, source=source or None, lang=lang
+            question, k=ASK_RESULTS, source=source or None, lang=lang, scope=scope
         )
         pages = await run_cpu(answer_pages, answer)
-        await send_pages(interaction, pages, ephemeral=private, library=self.bot.library)
+        await send_pages(
+            interaction, pages, ephemeral=private, library=self.bot.library, scope=scope
+        )
 
     @ask.autocomplete("source")
     async def _source_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[Choice[str]]:
-        names = await self.bot.library.source_names(current, limit=25)
+        scope = await self.bot.scope_for(interaction.guild_id)
+        names = await self.bot.library.source_names(current, limit=25, scope=scope)
         return [Choice(name=truncate(name, 100), value=name[:100]) for name in names[:25]]
 
     # ------------------------------------------------------------------ mentions
@@ -147,8 +153,9 @@ class AskCog(commands.Cog):
         if retry:
             await self._reply(message, f"Slow down a little: you can ask again in {retry:.0f} s.")
             return
+        scope = await self.bot.scope_for(message.guild.id if message.guild else None)
         try:
-            answer = await self.bot.library.ask(question, k=ASK_RESULTS)
+            answer = await self.bot.library.ask(question, k=ASK_RESULTS, scope=scope)
         except StorybotError as error:
             await self._reply(message, user_message(error) or GENERIC)
             return
@@ -157,7 +164,9 @@ class AskCog(commands.Cog):
             await self._reply(message, GENERIC)
             return
         pages = await run_cpu(answer_pages, answer)
-        view = make_view(pages, owner_id=message.author.id, library=self.bot.library)
+        view = make_view(
+            pages, owner_id=message.author.id, library=self.bot.library, scope=scope
+        )
         sent = await message.reply(
             **pages[0].send_kwargs(), mention_author=False, **view_kwargs(view)
         )

@@ -35,7 +35,8 @@ class SourcesCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the outlets and languages in the archive, newest first."""
         await interaction.response.defer(thinking=True)
-        pages = await run_cpu(render_sources, await self.bot.library.sources())
+        scope = await self.bot.scope_for(interaction.guild_id)
+        pages = await run_cpu(render_sources, await self.bot.library.sources(scope), scope.home)
         await send_pages(interaction, pages)
 
     @app_commands.command(name="article")
@@ -43,8 +44,9 @@ class SourcesCog(commands.Cog):
     async def article(self, interaction: discord.Interaction, id: str) -> None:
         """Read one stored article passage by passage (only you see it)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
-        article = await self.bot.library.article(id.strip())
-        passages = await self.bot.library.passages(article.id)
+        scope = await self.bot.scope_for(interaction.guild_id)
+        article = await self.bot.library.article(id.strip(), scope)
+        passages = await self.bot.library.passages(article.id, scope)
         pages = await run_cpu(render_article, article, passages)
         await send_pages(interaction, pages, ephemeral=True)
 
@@ -52,7 +54,8 @@ class SourcesCog(commands.Cog):
     async def _article_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[Choice[str]]:
-        found = await self.bot.library.find_articles(current, limit=25)
+        scope = await self.bot.scope_for(interaction.guild_id)
+        found = await self.bot.library.find_articles(current, limit=25, scope=scope)
         return [
             Choice(name=article_choice_name(a.title, a.source, a.id), value=a.id[:100])
             for a in found[:25]

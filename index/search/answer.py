@@ -42,6 +42,7 @@ class Ranking:
     min_coverage: float = 0.5  # share of the question's IDF weight a quoted passage must match
     duplicate_overlap: float = 0.7  # Jaccard overlap of terms above which a passage is a repeat
     rerank_depth: int = 15  # how many hits per language the statement rerank looks at
+    home_bonus: float = 0.1  # a server's own passages over the shared collection's
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,7 @@ def assemble(
     n_docs: int,
     ranking: Ranking,
     k: int,
+    home: str | None = None,
 ) -> Answer:
     """Rank the hits of every language's search and quote the best ``k``.
 
@@ -148,6 +150,10 @@ def assemble(
         for cand in scored:
             cand.score /= best
         candidates.extend(scored)
+    if home is not None:  # a server's own articles win ties with the shared collection's
+        for cand in candidates:
+            if articles[cand.passage.article_id].collection == home:
+                cand.score *= 1.0 + ranking.home_bonus
     candidates.sort(key=lambda c: c.score, reverse=True)
     quotes: list[Quote] = []
     kept: list[frozenset[str]] = []

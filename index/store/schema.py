@@ -7,12 +7,14 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``passages``: whole-sentence spans of an article's clean text, the units that are searched;
 * ``ingest_log``: what every ingest did, item by item, failures with their reasons;
 * ``index_state``: the ledger of which article versions the derived search index holds;
+* ``guilds``: each Discord server's settings, and when the bot left it;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     text,
+    true,
 )
 
 __all__ = ["articles", "index_state", "ingest_log", "meta", "metadata", "passages"]
@@ -31,7 +34,9 @@ articles = Table(
     "articles",
     metadata,
     Column("id", Text, primary_key=True),
-    Column("key", Text),  # always set; identity: "url:<given address>" or "sha:<hash>"
+    Column("collection", Text, nullable=False, server_default="shared"),  # shared or guild:<id>
+    # Always set; the identity within the collection: "url:<given address>" or "sha:<hash>".
+    Column("key", Text),
     Column("title", Text),
     Column("source", Text),
     Column("url", Text),  # the link shown: the given address, else the page's own claim
@@ -44,7 +49,8 @@ articles = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     Column("ingested_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
-    Index("articles_key", "key", unique=True),
+    Index("articles_key", "collection", "key", unique=True),
+    Index("articles_collection", "collection", "domain", "lang"),
     Index("articles_url", "url"),
     Index("articles_hash", "content_hash"),
     Index("articles_source", "source", "lang"),
@@ -83,6 +89,15 @@ index_state = Table(
     Column("article_id", Text, primary_key=True),
     Column("version", Integer, nullable=False),
     sqlite_with_rowid=False,
+)
+
+guilds = Table(
+    "guilds",
+    metadata,
+    Column("guild_id", Text, primary_key=True),
+    Column("search_shared", Boolean, nullable=False, server_default=true()),
+    Column("left_at", Text),  # when the bot left the server; its collection is purged later
+    Column("updated_at", Text, nullable=False),
 )
 
 meta = Table(

@@ -36,9 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from index.errors import StoreError
-from index.models import Article, Passage, SourceSummary
+from index.models import SHARED, Article, Passage, SourceSummary
 from index.store import migrate
-from index.store.schema import articles, index_state, ingest_log, meta, passages
+from index.store.schema import articles, guilds, index_state, ingest_log, meta, passages
 
 __all__ = ["Store", "StoredArticle", "content_hash"]
 
@@ -70,6 +70,7 @@ class StoredArticle:
     passages: Sequence[tuple[int, int, str]]  # (start, end, lang) into clean_text
     page_url: str | None = None  # the address the page claims for itself: shown, not trusted
     domain: str | None = None  # the outlet's registered domain
+    collection: str = SHARED  # the shared collection or a server's (``guild:<id>``)
 
     @property
     def link(self) -> str | None:
@@ -79,7 +80,7 @@ class StoredArticle:
 # An article's metadata without its texts, for citing and listing.
 _HEAD = (
     articles.c.id, articles.c.title, articles.c.source, articles.c.url, articles.c.lang,
-    articles.c.published, articles.c.content_hash, articles.c.domain,
+    articles.c.published, articles.c.content_hash, articles.c.domain, articles.c.collection,
 )
 _PASSAGE = (
     passages.c.article_id, passages.c.position, passages.c.text, passages.c.start,
@@ -94,7 +95,7 @@ def _head(
     return Article(
         id=row[0], title=row[1], source=row[2], url=row[3], lang=row[4], published=row[5],
         original_text=original, clean_text=clean, content_hash=row[6],
-        passage_count=passage_count, domain=row[7],
+        passage_count=passage_count, domain=row[7], collection=row[8],
     )
 
 
@@ -195,7 +196,9 @@ class Store:
         digest = content_hash(article.clean_text)
         now = _now()
         key = f"url:{article.url}" if article.url else f"sha:{digest}"
-        existing = await self._find_existing(conn, key, digest, trusted_url=bool(article.url))
+        existing = await self._find_existing(
+            conn, article.collection, key, digest, trusted_url=bool(article.url)
+        )
         fields = {
             "title": article.title, "source": article.source, "url": article.link,
             "domain": article.domain, "lang": article.lang, "published": article.published,
@@ -203,8 +206,9 @@ class Store:
         if existing is None:
             article_id = await self._new_id(conn, article.url or digest)
             await conn.execute(insert(articles).values(
-                id=article_id, key=key, **fields, original_text=article.original_text,
-                clean_text=article.clean_text, content_hash=digest, version=1,
+                id=article_id, collection=article.collection, key=key, **fields,
+                original_text=article.original_text, clean_text=article.clean_text,
+                content_hash=digest, version=1,
                 ingested_at=now, updated_at=now,
             ))
             action = "added"
@@ -247,16 +251,18 @@ class Store:
             candidate += "'"
 
     async def _find_existing(
-        self, conn: AsyncConnection, key: str, digest: str, *, trusted_url: bool
+        self, conn: AsyncConnection, collection: str, key: str, digest: str, *, trusted_url: bool
     ) -> tuple[str, str, str, dict[str, Any]] | None:
-        """The stored article an ingest is a new copy of: the one with the same identity key,
-        else one with the same text (for an article with an address, only one stored without)."""
+        """The article of ``collection`` an ingest is a new copy of: the one with the same
+        identity key, else one with the same text (for an article with an address, only one
+        stored without)."""
         columns = (articles.c.id, articles.c.key, articles.c.content_hash, articles.c.title,
                    articles.c.source, articles.c.url, articles.c.domain, articles.c.lang,
                    articles.c.published)
-        row = (await conn.execute(select(*columns).where(articles.c.key == key))).first()
+        mine = articles.c.collection == collection
+        row = (await conn.execute(select(*columns).where(mine, articles.c.key == key))).first()
         if row is None:
-            same_text = select(*columns).where(articles.c.content_hash == digest)
+            same_text = select(*columns).where(mine, articles.c.content_hash == digest)
             if trusted_url:
                 same_text = same_text.where(articles.c.key.like("sha:%"))
             row = (await conn.execute(same_text.limit(1))).first()
@@ -281,6 +287,53 @@ class Store:
         async with self._write, self.engine.begin() as conn:
             result = await conn.execute(delete(articles).where(articles.c.id == article_id))
         return bool(result.rowcount)
+
+    async def purge_collection(self, collection: str) -> int:
+        """Delete every article of ``collection`` (their passages go with them)."""
+        async with self._write, self.engine.begin() as conn:
+            result = await conn.execute(
+                delete(articles).where(articles.c.collection == collection)
+            )
+        return int(result.rowcount or 0)
+
+    # --- servers ---------------------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: str) -> tuple[bool, str | None]:
+        """``(search_shared, left_at)`` of a server (defaults for one never seen)."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(
+                select(guilds.c.search_shared, guilds.c.left_at)
+                .where(guilds.c.guild_id == guild_id)
+            )).first()
+        return (bool(row[0]), row[1]) if row else (True, None)
+
+    async def update_guild(self, guild_id: str, **values: Any) -> None:
+        """Set a server's ``search_shared`` and/or ``left_at``, creating its row if needed."""
+        async with self._write, self.engine.begin() as conn:
+            found = await conn.scalar(
+                select(guilds.c.guild_id).where(guilds.c.guild_id == guild_id)
+            )
+            if found is None:
+                await conn.execute(insert(guilds).values(
+                    guild_id=guild_id, updated_at=_now(), **values
+                ))
+            else:
+                await conn.execute(update(guilds).where(guilds.c.guild_id == guild_id).values(
+                    updated_at=_now(), **values
+                ))
+
+    async def departed_guilds(self, before: str) -> list[str]:
+        """Servers the bot left before the ISO time ``before``."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(guilds.c.guild_id).where(guilds.c.left_at.is_not(None))
+                .where(guilds.c.left_at < before)
+            )
+            return [str(r[0]) for r in rows]
+
+    async def forget_guild(self, guild_id: str) -> None:
+        async with self._write, self.engine.begin() as conn:
+            await conn.execute(delete(guilds).where(guilds.c.guild_id == guild_id))
 
     # --- the index ledger ------------------------------------------------------------------
 
@@ -356,8 +409,11 @@ class Store:
         async with self.engine.connect() as conn:
             return int(await conn.scalar(statement) or 0)
 
-    async def count_articles(self) -> int:
-        return await self._scalar_int(select(func.count()).select_from(articles))
+    async def count_articles(self, collection: str | None = None) -> int:
+        statement = select(func.count()).select_from(articles)
+        if collection is not None:
+            statement = statement.where(articles.c.collection == collection)
+        return await self._scalar_int(statement)
 
     async def count_passages(self) -> int:
         return await self._scalar_int(select(func.count()).select_from(passages))
@@ -373,7 +429,7 @@ class Store:
             )).first()
         if row is None:
             return None
-        return _head(row, row[8], row[9], int(row[10]))
+        return _head(row, row[9], row[10], int(row[11]))
 
     async def passages(self, article_id: str) -> list[Passage]:
         async with self.engine.connect() as conn:
@@ -446,24 +502,37 @@ class Store:
             async for rows in result.partitions(batch):
                 yield [_passage(r) for r in rows]
 
-    async def sources(self) -> list[SourceSummary]:
-        """Outlets with article counts per language, newest first. An outlet is its registered
-        domain (news.detik.com and finance.detik.com are one), else its name."""
+    async def sources(self, collections: Sequence[str]) -> list[SourceSummary]:
+        """Outlets with article counts per language and collection, newest first. An outlet is
+        its registered domain (news.detik.com and finance.detik.com are one), else its name."""
         newest = func.max(func.coalesce(articles.c.published, articles.c.ingested_at))
         async with self.engine.connect() as conn:
             rows = await conn.execute(
-                select(_OUTLET, articles.c.lang, func.count(), newest)
-                .group_by(_OUTLET, articles.c.lang)
+                select(_OUTLET, articles.c.lang, func.count(), newest, articles.c.collection)
+                .where(articles.c.collection.in_(collections))
+                .group_by(articles.c.collection, _OUTLET, articles.c.lang)
                 .order_by(newest.desc(), _OUTLET)
             )
-            return [SourceSummary(r[0], r[1], int(r[2]), r[3]) for r in rows]
+            return [SourceSummary(r[0], r[1], int(r[2]), r[3], r[4]) for r in rows]
 
-    async def source_names(self, prefix: str, limit: int) -> list[str]:
+    async def collections(self) -> list[tuple[str, int]]:
+        """Every collection with its number of articles."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(articles.c.collection, func.count())
+                .group_by(articles.c.collection).order_by(articles.c.collection)
+            )
+            return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def source_names(
+        self, prefix: str, limit: int, collections: Sequence[str]
+    ) -> list[str]:
         """Outlet names and domains (what the source filter takes) starting with ``prefix``,
         in any case."""
         like = _like_prefix(prefix.lower())
         names = [
             select(column.label("name")).distinct()
+            .where(articles.c.collection.in_(collections))
             .where(column.is_not(None), func.lower(column).like(like, escape="\\"))
             for column in (articles.c.source, articles.c.domain)
         ]
@@ -472,12 +541,12 @@ class Store:
             rows = await conn.execute(select(both.c.name).order_by(both.c.name).limit(limit))
             return [str(r[0]) for r in rows]
 
-    async def has_source(self, name: str) -> bool:
+    async def has_source(self, name: str, collections: Sequence[str]) -> bool:
         """Whether any article comes from the outlet ``name`` (its name or its domain)."""
         lowered = name.strip().lower()
         async with self.engine.connect() as conn:
             found = await conn.scalar(
-                select(articles.c.id).where(or_(
+                select(articles.c.id).where(articles.c.collection.in_(collections)).where(or_(
                     func.lower(articles.c.source) == lowered, articles.c.domain == lowered
                 )).limit(1)
             )
@@ -494,12 +563,15 @@ class Store:
             ))
             return [str(r[0]) for r in rows]
 
-    async def find_articles(self, prefix: str, limit: int) -> list[Article]:
+    async def find_articles(
+        self, prefix: str, limit: int, collections: Sequence[str]
+    ) -> list[Article]:
         """Articles whose id starts with, or title contains, ``prefix``; metadata only."""
         like = _like_prefix(prefix)
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 select(*_HEAD)
+                .where(articles.c.collection.in_(collections))
                 .where(or_(articles.c.id.like(like, escape="\\"),
                            articles.c.title.like("%" + like, escape="\\")))
                 .order_by(func.coalesce(articles.c.published, articles.c.ingested_at).desc())

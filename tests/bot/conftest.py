@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.harness import SETTLE_TIMEOUT_S
 from index.library import Library, sample_corpus
 
 ENGLISH = [
@@ -96,4 +97,6 @@ def pytest_collection_modifyitems(items):
     """Handled errors (cooldowns, refusals) are part of these tests, not teardown failures."""
     for item in items:
         if "simcord_env" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.simcord(check_errors=False))
+            item.add_marker(
+                pytest.mark.simcord(check_errors=False, settle_timeout=SETTLE_TIMEOUT_S)
+            )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, TokenFilter, load_settings
+from bot.settings import VARIABLES, Settings, SettingsError, TokenFilter, load_settings
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDe.secret-token-value"
 
@@ -112,16 +112,7 @@ def test_env_example_documents_every_setting_and_loads() -> None:
 
     path = Path(__file__).resolve().parents[2] / ".env.example"
     values = dotenv_values(path)
-    expected = {
-        "DISCORD_TOKEN",
-        "STORYBOT_DATA_DIR",
-        "STORYBOT_ENGINE",
-        "STORYBOT_DEV_GUILD",
-        "STORYBOT_OWNER_IDS",
-        "STORYBOT_ASK_COOLDOWN",
-        "STORYBOT_MAX_UPLOAD_BYTES",
-        "STORYBOT_LOG_LEVEL",
-    }
+    expected = set(VARIABLES)
     assert set(values) == expected
     load_settings({k: v or "" for k, v in values.items()})
     lines = path.read_text().splitlines()

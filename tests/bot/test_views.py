@@ -46,7 +46,7 @@ async def test_someone_else_cannot_page(session) -> None:
     refused = await session.click("bob", NEXT_LABEL)
     assert refused.ephemeral
     assert "Only the person who asked" in refused.messages[0]["content"]
-    message = session._payload(int(first.messages[0]["id"]))
+    message = session._payload(session.channel.id, int(first.messages[0]["id"]))
     assert message["content"] == first.messages[0]["content"]
 
 

@@ -436,6 +436,26 @@ async def test_corrupt_index_is_rebuilt_on_open(tmp_path: Path) -> None:
         assert (await library.ask("what did Microsoft say?")).to_json() == before
 
 
+async def test_an_index_of_an_older_schema_is_rebuilt_on_open(tmp_path: Path) -> None:
+    """An index written by an older storybot (here: without the collection field) does not
+    open with today's schema, so it is rebuilt from the store rather than searched wrongly."""
+    import tantivy
+
+    async with await Library.open(tmp_path, sample=True) as library:
+        passages = await library.store.count_passages()
+    index_dir = tmp_path / INDEX_DIR
+    index_id = (index_dir / "storybot-index-id").read_text()
+    shutil.rmtree(index_dir)
+    index_dir.mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("terms", tokenizer_name="whitespace")
+    tantivy.Index(builder.build(), path=str(index_dir), reuse=True)
+    (index_dir / "storybot-index-id").write_text(index_id)
+    async with await Library.open(tmp_path, sample=True) as library:
+        assert library.engine.num_docs() == passages
+        assert not (await library.ask("what did Microsoft say?")).no_answer
+
+
 async def test_index_drops_articles_deleted_from_the_store(tmp_path: Path) -> None:
     """An article deleted from the store behind the index's back leaves the index on next open."""
     async with await Library.open(tmp_path, sample=True) as library:

@@ -26,19 +26,21 @@ class Doc:
     terms: Sequence[str]
     keys: Sequence[str]
     outlets: Sequence[str] = ()  # the outlet's names, lowercased (name, domain): source filter
+    collection: str = "shared"  # whose article: the shared collection or "guild:<id>"
     title: Sequence[str] = ()  # the article title's terms, searched at a lower weight
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """Weighted terms and keys; ``lang`` and ``source`` (an outlet's name or domain, any case)
-    limit the search."""
+    """Weighted terms and keys; ``lang``, ``source`` (an outlet's name or domain, any case) and
+    ``collections`` limit the search, inside it (never by filtering a top-k afterwards)."""
 
     terms: dict[str, float]
     keys: dict[str, float]
     lang: str | None = None
     source: str | None = None
     title_weight: float = 0.0  # the terms are also searched in the title field at this weight
+    collections: tuple[str, ...] | None = None  # None: every collection
 
     def fields(self) -> list[tuple[str, dict[str, float]]]:
         """Each field with its weighted tokens: terms, keys, and the terms again on titles."""

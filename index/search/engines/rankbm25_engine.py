@@ -47,6 +47,7 @@ class _Model:
         self.docs = docs
         self.langs = np.array([d.lang for d in docs])
         self.outlets = [frozenset(d.outlets) for d in docs]
+        self.collections = np.array([d.collection for d in docs])
         self.bm25: dict[str, BM25Okapi | None] = {}
         self.df: dict[str, Counter[str]] = {}
         for field in _FIELDS:
@@ -139,6 +140,8 @@ class RankBM25Engine:
         if query.source is not None:
             wanted = query.source.lower()
             scores = np.where([wanted in o for o in model.outlets], scores, 0.0)
+        if query.collections is not None:
+            scores = np.where(np.isin(model.collections, query.collections), scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:k]
         return [
             Hit(model.docs[i].article_id, model.docs[i].position, float(scores[i]))

@@ -40,6 +40,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("position", fast=True)
     builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("source", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("collection", tokenizer_name="raw", index_option="basic")
     for name in _FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
@@ -85,6 +86,7 @@ class TantivyEngine:
             document.add_text("lang", doc.lang)
             for outlet in doc.outlets:
                 document.add_text("source", outlet)
+            document.add_text("collection", doc.collection)
             document.add_text("terms", " ".join(doc.terms))
             document.add_text("keys", " ".join(doc.keys))
             document.add_text("title", " ".join(doc.title))
@@ -133,6 +135,12 @@ class TantivyEngine:
             for field, value in filters
             if value is not None
         ]
+        if query.collections is not None:
+            one_of = tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, "collection", name))
+                for name in query.collections
+            ])
+            must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(one_of, 0.0)))
         if not must:
             return matched
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, matched), *must])

@@ -1,0 +1,86 @@
+"""A server's own settings, and what happens to its collection when the bot leaves it.
+
+``/settings`` (Manage Server) shows the server's settings and turns the shared collection on or
+off for it. When the bot is removed from a server, the server's collection is kept for
+``STORYBOT_PURGE_AFTER_DAYS`` (the admins may add it back meanwhile), then purged: articles,
+search index and vectors, by a task that looks every ``PURGE_CHECK_HOURS``. Times come from
+``discord.utils.utcnow`` and the task is a ``discord.ext.tasks`` loop, so the offline harness
+can move them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.render import NO_MENTIONS, render_notice
+
+if TYPE_CHECKING:
+    from bot.client import StorybotBot
+
+__all__ = ["ServerCog"]
+
+log = logging.getLogger(__name__)
+
+PURGE_CHECK_HOURS = 6  # how often departed servers are looked at
+
+
+class ServerCog(commands.Cog):
+    """Per-server settings and the server lifecycle."""
+
+    def __init__(self, bot: StorybotBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.purge_departed.start()
+
+    async def cog_unload(self) -> None:
+        self.purge_departed.cancel()
+
+    @app_commands.command(name="settings")
+    @app_commands.describe(shared="Also search the bot's shared collection, besides this server's")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def settings(self, interaction: discord.Interaction, shared: bool | None = None) -> None:
+        """Show or change this server's settings (needs Manage Server)."""
+        assert interaction.guild_id is not None  # guild_only
+        library = self.bot.library
+        if shared is not None:
+            await library.set_search_shared(interaction.guild_id, shared)
+        scope = await library.scope_for_guild(interaction.guild_id)
+        searched = (
+            "this server's own articles and the shared collection"
+            if len(scope.collections) > 1
+            else "this server's own articles only"
+        )
+        page = render_notice(f"Questions here search {searched}.", markdown=True)
+        await interaction.response.send_message(
+            page.content, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        days = self.bot.settings.purge_after_days
+        await self.bot.library.guild_left(guild.id, discord.utils.utcnow())
+        log.info("left server %s; its collection is purged in %g days", guild.id, days)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.bot.library.guild_joined(guild.id)
+
+    @tasks.loop(hours=PURGE_CHECK_HOURS)
+    async def purge_departed(self) -> None:
+        """Purge the collections of servers left longer ago than the grace period."""
+        grace = timedelta(days=self.bot.settings.purge_after_days)
+        for guild_id in await self.bot.library.purge_departed(discord.utils.utcnow(), grace):
+            log.info("purged the collection of server %s, left over %s ago", guild_id, grace)
+
+    @purge_departed.before_loop
+    async def _ready(self) -> None:
+        await self.bot.wait_until_ready()
