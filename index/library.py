@@ -38,7 +38,7 @@ from index.models import (
 )
 from index.progress import ProgressFactory, no_progress
 from index.search.answer import Plan, Ranking, assemble, plan_searches
-from index.search.engines import Doc, Engine, Hit, TantivyEngine, make_engine
+from index.search.engines import Doc, Engine, Hit, make_engine
 from index.search.query import Question, parse_question
 from index.store import Store, StoredArticle
 from index.workers import run_cpu
@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 _Item = ArticleDraft | IngestFailure
 DB_NAME = "storybot.sqlite3"
-_INDEX_ID_FILE = "storybot-index-id"
 INDEX_DIR = "index"
 _SYNC_BATCH = 2000  # articles per index commit while catching up
 _SAMPLE_IDS = "sample_articles"  # meta key: ids of the bundled sample articles, while present
@@ -166,12 +165,17 @@ class Library:
         self.engine.add(docs)
         self.engine.commit()
 
-    async def reindex(self) -> int:
-        """Rebuild the search index from scratch from the store; returns passages indexed."""
+    async def reindex(self, progress: ProgressFactory = no_progress) -> int:
+        """Rebuild the search index from scratch from the store; returns passages indexed.
+
+        Engines that can keep answering from the old index while the new one is built do so.
+        """
         async with self._write_lock:
-            await asyncio.to_thread(self.engine.clear)
-            await self.store.reset_index_state(await self.store.index_id() or uuid.uuid4().hex)
-            await self._sync()
+            index_id = uuid.uuid4().hex
+            await asyncio.to_thread(self.engine.begin_rebuild, index_id)
+            await self.store.reset_index_state(index_id)
+            await self._sync(progress)
+            await asyncio.to_thread(self.engine.finish_rebuild)
             return await asyncio.to_thread(self.engine.num_docs)
 
 
@@ -525,31 +529,19 @@ class Library:
 async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
     """The engine, with a ledger in the store that describes it.
 
-    An index on disk is reused only when it opens and carries the id of the index the store's
-    ledger was written for; otherwise (missing, damaged, restored from elsewhere, or the store
-    was last used with another engine) it is replaced by an empty one with a new id and a new,
-    empty ledger, and ``sync`` fills it from the store.
+    An index is reused only when it carries the id of the index the store's ledger was written
+    for; otherwise (missing, damaged, restored from elsewhere, in memory, or the store was last
+    used with another engine) it is emptied under a new id with a new, empty ledger, and
+    ``sync`` fills it from the store.
     """
-    if engine != "tantivy":
-        built = make_engine(engine, None)
-        await store.reset_index_state(uuid.uuid4().hex)  # in memory: holds nothing yet
-        return built
-    id_file = path / _INDEX_ID_FILE
-    found = id_file.read_text(encoding="utf-8").strip() if id_file.is_file() else None
-    if (
-        found is not None
-        and found == await store.index_id()
-        and (path / "meta.json").is_file()
-        and TantivyEngine.is_readable(path)
-    ):
-        return TantivyEngine(path)
-    if path.exists():
-        log.warning("search index at %s is missing, damaged or not this store's; rebuilding", path)
-        TantivyEngine.destroy(path)
-    built = TantivyEngine(path)
-    index_id = uuid.uuid4().hex
-    id_file.write_text(index_id, encoding="utf-8")
-    await store.reset_index_state(index_id)
+    built = await asyncio.to_thread(make_engine, engine, path)
+    found = await asyncio.to_thread(built.stored_id)
+    if found is None or found != await store.index_id():
+        if found is not None:
+            log.warning("the %s index is not this store's; rebuilding it", engine)
+        index_id = uuid.uuid4().hex
+        await asyncio.to_thread(built.reset, index_id)
+        await store.reset_index_state(index_id)
     return built
 
 

@@ -1,8 +1,13 @@
-"""What every BM25 engine offers: add, delete, commit, search over pre-analysed tokens.
+"""What every search engine offers: add, delete, commit, search over pre-analysed tokens.
 
-Engines never analyse text; they get the terms and keys the analyser made, so both engines (and
+Engines never analyse text; they get the terms and keys the analyser made, so every engine (and
 index time and query time) see exactly the same tokens. A document is one passage, named by its
-article id and position; a search can be limited to one language.
+article id and position; a search can be limited to languages, an outlet and collections.
+
+An engine's index is derived from the store and must know which store ledger it matches: it
+keeps an *index id* durably (``stored_id``), and ``reset`` empties it under a new id. A rebuild
+goes through ``begin_rebuild``/``finish_rebuild`` so an engine that can (OpenSearch: a new index
+behind an alias) keeps answering from the old index until the new one is complete.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["K1", "B", "Doc", "Engine", "Hit", "Query"]
+__all__ = ["K1", "B", "Doc", "Engine", "Hit", "Query", "VectorDoc", "VectorIndex"]
 
 # BM25 parameters shared by both engines (tantivy's own, which it does not let us change).
 K1 = 1.2
@@ -81,5 +86,53 @@ class Engine(Protocol):
     def num_docs(self, lang: str | None = None) -> int:
         """How many passages (of ``lang``) the engine holds."""
 
+    def stored_id(self) -> str | None:
+        """The id of the store ledger this index was built for (None: none, or unreadable)."""
+
+    def reset(self, index_id: str) -> None:
+        """Empty the index and record ``index_id`` as the ledger it now matches."""
+
+    def begin_rebuild(self, index_id: str) -> None:
+        """Start building a new, empty index under ``index_id``; writes go to it from now on,
+        while searches may keep using the old one until ``finish_rebuild``."""
+
+    def finish_rebuild(self) -> None:
+        """Make the rebuilt index the one searched (and drop the old one)."""
+
     def close(self) -> None:
         """Release files and memory."""
+
+
+@dataclass(frozen=True, slots=True)
+class VectorDoc:
+    """A passage's embedding (float32, L2-normalised) for the semantic stage."""
+
+    article_id: str
+    position: int
+    collection: str
+    lang: str
+    vector: Sequence[float]  # a numpy float32 array in practice
+
+
+class VectorIndex(Protocol):
+    """Nearest passages by cosine similarity, within collections. Derived from the store's
+    vectors like the BM25 index is from its passages, with the same identity and rebuild
+    contract (``stored_id``, ``reset``, ``begin_rebuild``, ``finish_rebuild``)."""
+
+    def add_vectors(self, docs: Iterable[VectorDoc]) -> int:
+        """Queue passage vectors for the next commit (replacing a passage's earlier one)."""
+
+    def delete_articles(self, article_ids: Iterable[str]) -> None:
+        """Queue the removal of every vector of these articles."""
+
+    def commit(self) -> None:
+        """Make queued changes durable and visible to searches."""
+
+    def search_vector(
+        self, vector: Sequence[float], k: int, collections: tuple[str, ...] | None = None
+    ) -> list[Hit]:
+        """The ``k`` passages nearest ``vector`` (score: cosine similarity), best first, among
+        ``collections`` only (filtered inside the search, not after a global top-k)."""
+
+    def num_vectors(self) -> int:
+        """How many passage vectors the index holds."""

@@ -165,6 +165,18 @@ class RankBM25Engine:
             return 0
         return len(model.docs) if lang is None else int((model.langs == lang).sum())
 
+    def stored_id(self) -> str | None:
+        return None  # in memory: it holds nothing a new process could reuse
+
+    def reset(self, index_id: str) -> None:
+        self.clear()
+
+    def begin_rebuild(self, index_id: str) -> None:
+        self.clear()
+
+    def finish_rebuild(self) -> None:
+        pass
+
     @_locked
     def close(self) -> None:
         self.clear()

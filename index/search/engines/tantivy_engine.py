@@ -7,6 +7,7 @@ as a u64 fast field, so hits are resolved to (article, position) without reading
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,8 +18,11 @@ from index.search.engines.base import Doc, Hit, Query
 
 __all__ = ["TantivyEngine"]
 
+log = logging.getLogger(__name__)
+
 _WRITER_HEAP = 128_000_000
 _FIELDS = ("terms", "keys", "title")
+_ID_FILE = "storybot-index-id"
 
 
 def _article_number(article_id: str) -> int:
@@ -47,7 +51,11 @@ def _schema() -> tantivy.Schema:
 
 
 class TantivyEngine:
-    """BM25 over an on-disk tantivy index at ``path`` (created when missing)."""
+    """BM25 over an on-disk tantivy index at ``path`` (created when missing).
+
+    An index folder that does not open with today's schema (damaged by a crash, or written by an
+    older storybot) is replaced by an empty one, which the library then fills from the store.
+    """
 
     name = "tantivy"
 
@@ -55,11 +63,41 @@ class TantivyEngine:
         self.path = Path(path) if path is not None else None
         self._schema = _schema()
         if self.path is not None:
+            if self.path.exists() and not self.is_readable(self.path):
+                log.warning("search index at %s is damaged or of another schema; rebuilding",
+                            self.path)
+                self.destroy(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
             self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
         else:
             self._index = tantivy.Index(self._schema)
         self._writer: tantivy.IndexWriter | None = None
+        self._memory_id: str | None = None
+
+    def stored_id(self) -> str | None:
+        if self.path is None:
+            return self._memory_id
+        id_file = self.path / _ID_FILE
+        if not id_file.is_file() or not (self.path / "meta.json").is_file():
+            return None
+        return id_file.read_text(encoding="utf-8").strip() or None
+
+    def reset(self, index_id: str) -> None:
+        self.clear()
+        self._write_id(index_id)
+
+    def _write_id(self, index_id: str) -> None:
+        if self.path is None:
+            self._memory_id = index_id
+        else:
+            (self.path / _ID_FILE).write_text(index_id, encoding="utf-8")
+
+    def begin_rebuild(self, index_id: str) -> None:
+        # One folder: the rebuild empties it at once (questions meanwhile find less).
+        self.reset(index_id)
+
+    def finish_rebuild(self) -> None:
+        pass
 
     @staticmethod
     def is_readable(path: Path) -> bool:
