@@ -104,6 +104,41 @@ async def _cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_feeds(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from index.live.feeds import failing_for_a_day
+
+    now = datetime.now(UTC)
+    async with _library(sample=False) as library:
+        library.fetch_allow_hosts = load_settings().fetch_allow_hosts
+        feeds = library.feeds
+        if args.action == "add":
+            feed = await feeds.add(args.guild, args.url, now, interval_minutes=args.interval)
+            print(f"added feed {feed.id}: {feed.title or feed.url} (every "
+                  f"{feed.interval_minutes} min) for server {feed.guild_id}")
+        elif args.action == "remove":
+            feed = await feeds.remove(args.guild, args.id)
+            print(f"removed feed {feed.id}: {feed.title or feed.url}")
+        elif args.action == "poll":
+            if args.all:
+                for feed in await feeds.for_guild(args.guild):
+                    await library.live.release(feed.id, now)
+            for result in await feeds.poll_due(now):
+                state = result.error or ("not modified" if result.not_modified
+                                         else f"{len(result.added)} new articles")
+                print(f"feed {result.feed.id} {result.feed.url}: {state}")
+        else:
+            for feed in await feeds.for_guild(args.guild):
+                state = "ok" if not feed.failures else (
+                    f"failing since {feed.failing_since}" if failing_for_a_day(feed, now)
+                    else f"{feed.failures} failed polls") + (
+                    f": {feed.last_error}" if feed.last_error else "")
+                print(f"{feed.id}\tserver {feed.guild_id}\tevery {feed.interval_minutes} min"
+                      f"\tnext {feed.next_poll_at}\t{state}\t{feed.title or ''}\t{feed.url}")
+    return 0
+
+
 def _collection(guild: int | None) -> str:
     return SHARED if guild is None else guild_collection(guild)
 
@@ -138,10 +173,13 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 async def _cmd_loadtest(args: argparse.Namespace) -> int:
-    from bot.loadtest import measure_loop_lag
+    from bot.loadtest import measure_alert_latency, measure_loop_lag
 
     async with _library() as library:
-        result = await measure_loop_lag(library, args.asks)
+        if args.alerts:
+            result = await measure_alert_latency(library, args.alerts)
+        else:
+            result = await measure_loop_lag(library, args.asks)
     print(json.dumps(result) if args.json else "  ".join(f"{k} {v}" for k, v in result.items()))
     return 0
 
@@ -203,6 +241,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="what the corpus holds, per outlet and language")
     p.set_defaults(func=_cmd_sources)
 
+    p = sub.add_parser("feeds", help="news feeds polled into servers' collections")
+    feeds = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    f = feeds.add_parser("add", help="poll a feed (or a site's advertised feed) for a server")
+    f.add_argument("url")
+    f.add_argument("--guild", type=int, metavar="ID", required=True)
+    f.add_argument("--interval", type=int, default=15, help="minutes between polls (>= 5)")
+    f = feeds.add_parser("list", help="feeds and how polling them goes")
+    f.add_argument("--guild", type=int, metavar="ID", help="only this server's")
+    f = feeds.add_parser("remove", help="stop polling a feed")
+    f.add_argument("id", type=int)
+    f.add_argument("--guild", type=int, metavar="ID", required=True)
+    f = feeds.add_parser("poll", help="poll the feeds that are due, now")
+    f.add_argument("--all", action="store_true", help="every feed, due or not")
+    f.add_argument("--guild", type=int, metavar="ID", help="with --all: only this server's")
+    p.set_defaults(func=_cmd_feeds)
+
     p = sub.add_parser("purge", help="delete a Discord server's collection at once")
     p.add_argument("--guild", type=int, metavar="ID", required=True)
     p.set_defaults(func=_cmd_purge)
@@ -225,8 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench)
 
-    p = sub.add_parser("loadtest", help="event-loop lag while many /ask run at once")
+    p = sub.add_parser("loadtest", help="event-loop lag under many /ask; feed-to-alert time")
     p.add_argument("--asks", type=int, default=200)
+    p.add_argument("--alerts", type=int, metavar="N",
+                   help="instead: time N feed items from arrival to alert")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_loadtest)
 

@@ -110,4 +110,5 @@ def create_bot(library: Library, settings: Settings, *, close_library: bool = Tr
         owns the library.
     """
     library.max_bytes = settings.max_upload_bytes
+    library.fetch_allow_hosts = settings.fetch_allow_hosts
     return StorybotBot(library, settings, close_library=close_library)

@@ -96,6 +96,7 @@ from simcord import BackendError, SetupError  # noqa: E402
 from simcord._dpy_internals import real_monotonic  # noqa: E402 - the clock simcord leaves real
 
 from bot.client import StorybotBot, create_bot  # noqa: E402
+from bot.localsite import LocalSite  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
@@ -115,6 +116,9 @@ class Outcome:
     raised: list[str] = field(default_factory=list)  # exceptions the bot handled
     waited: float | None = None
     left: str | None = None  # the server the bot was removed from
+    served: str | None = None  # the URL the local site now serves
+    restarted: bool = False
+    posted: list[dict[str, Any]] = field(default_factory=list)  # bot posts besides the reply
     interaction: bool = False  # the 3-second rule applies to interactions only
 
     @property
@@ -129,12 +133,17 @@ class Outcome:
         return self.error is None and not self.late
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"posted": self.posted} if self.posted else {}
         if self.error is not None:
             return {"action": self.action, "error": self.error}
         if self.waited is not None:
-            return {"action": self.action, "waited": self.waited}
+            return {"action": self.action, "waited": self.waited, **extra}
+        if self.served is not None:
+            return {"action": self.action, "served": self.served}
+        if self.restarted:
+            return {"action": self.action, "restarted": True, **extra}
         if self.left is not None:
-            return {"action": self.action, "left": self.left}
+            return {"action": self.action, "left": self.left, **extra}
         out: dict[str, Any] = {
             "action": self.action,
             "ack_ms": None if self.ack_ms is None else round(self.ack_ms, 2),
@@ -151,7 +160,7 @@ class Outcome:
             out["choices"] = self.choices
         if self.raised:
             out["raised"] = self.raised
-        return out
+        return out | extra
 
 
 class _AckClock(list[Any]):
@@ -220,6 +229,7 @@ class Session:
         self._count = 0
         self.commands: dict[str, discord.app_commands.AppCommand] = {}
         self._real_time = real_monotonic()
+        self.site: LocalSite | None = None  # the local web site scripts serve feeds from
         self.place(DEFAULT_GUILD)
 
     @classmethod
@@ -288,6 +298,16 @@ class Session:
         outcome.left = guild
         return outcome
 
+    async def restart(self) -> Outcome:
+        """The bot process restarts: a fresh bot (nothing in memory) on the same corpus."""
+        outcome = await self._start()
+        fresh = create_bot(self.bot.library, self.bot.settings, close_library=False)
+        await self.env.restart_bot(fresh)
+        self.bot = fresh
+        await self.env.settle()
+        outcome.restarted = True
+        return outcome
+
     # ------------------------------------------------------------------ time
 
     async def catch_up(self) -> None:
@@ -298,11 +318,48 @@ class Session:
             await self.env.advance_time(elapsed)
 
     async def wait(self, seconds: float) -> Outcome:
-        """Let simulated time pass: cooldowns, view timeouts, scheduled tasks all move on."""
+        """Let simulated time pass: cooldowns, view timeouts, feed polls and alert posts all move
+        on (what the bot posted meanwhile comes back in ``posted``)."""
         outcome = await self._start()
         await self.env.advance_time(seconds)
         outcome.waited = seconds
         return outcome
+
+    def _snapshot(self) -> dict[str, set[int]]:
+        return {name: set(self._bot_message_ids(p.channel)) for name, p in self.places.items()}
+
+    def _posts_since(self, before: dict[str, set[int]], outcome: Outcome) -> None:
+        """Bot messages that appeared in the servers' channels during an action and are not its
+        reply (alerts, announcements): ``outcome.posted``, each marked with its server."""
+        replied = {m["id"] for m in outcome.messages}
+        for name, known in before.items():
+            place = self.places.get(name)
+            if place is None:
+                continue
+            for mid in self._bot_message_ids(place.channel):
+                if mid not in known and str(mid) not in replied:
+                    outcome.posted.append({"guild": name, **self._payload(place.channel.id, mid)})
+
+    # ------------------------------------------------------------------ the local web site
+
+    def serve(
+        self, path: str, body: str | bytes, *, content_type: str | None = None, status: int = 200
+    ) -> Outcome:
+        """Serve a feed or page on the local site (started on first use) for the bot to fetch."""
+        outcome = self._next()
+        if self.site is None:
+            self.site = LocalSite().start()
+            self.bot.library.fetch_allow_hosts |= {self.site.host}
+        outcome.served = self.site.serve(path, body, content_type=content_type, status=status)
+        return outcome
+
+    def _with_site(self, value: Any) -> Any:
+        """``{site}`` in a script's strings becomes the local site's address."""
+        if isinstance(value, str) and "{site}" in value:
+            if self.site is None:
+                raise SetupError('"{site}" is used before anything was served')
+            return value.replace("{site}", self.site.url())
+        return value
 
     # ------------------------------------------------------------------ actions
 
@@ -448,8 +505,11 @@ class Session:
 
     async def run(self, action: dict[str, Any]) -> Outcome:
         """Perform one script action; problems with the action become ``Outcome.error``."""
+        before = self._snapshot()
         try:
-            return await self._run(action)
+            outcome = await self._run(action)
+            self._posts_since(before, outcome)
+            return outcome
         except (SetupError, BackendError, ValueError, TypeError, KeyError) as error:
             outcome = Outcome(action=self._count, error=f"{type(error).__name__}: {error}")
             return outcome
@@ -461,12 +521,22 @@ class Session:
             return await self.wait(parse_duration(action.get("wait", action.get("advance"))))
         if "leave" in action:
             return await self.leave(str(action["leave"]))
+        if action.get("restart"):
+            return await self.restart()
+        if "serve" in action:
+            body = action.get("body", "")
+            if "file" in action:
+                body = Path(str(action["file"])).read_bytes()
+            return self.serve(
+                str(action["serve"]), body, content_type=action.get("content_type"),
+                status=int(action.get("status", 200)),
+            )
         name = str(action.get("as", "alice"))
         where: dict[str, Any] = {"dm": bool(action.get("dm", False))}
         if "guild" in action:
             where["guild"] = str(action["guild"])
         admin = bool(action.get("admin", False))
-        options = dict(action.get("options") or {})
+        options = {k: self._with_site(v) for k, v in dict(action.get("options") or {}).items()}
         if "file" in options and isinstance(options["file"], str):
             path = Path(options["file"])
             options["file"] = (path.name, path.read_bytes())
@@ -482,9 +552,8 @@ class Session:
             return await self.message(name, str(action["message"]), admin=admin, **where)
         if "click" in action:
             return await self.click(name, str(action["click"]), admin=admin, **where)
-        raise ValueError(
-            'an action needs one of "slash", "message", "click", "wait", "advance" or "leave"'
-        )
+        raise ValueError('an action needs one of "slash", "message", "click", "wait", "advance",'
+                         ' "leave", "serve" or "restart"')
 
 
 def buttons(components: Any) -> Iterable[dict[str, Any]]:
@@ -506,7 +575,12 @@ async def open_session(
     """
     bot = create_bot(library, settings or Settings(), close_library=False)
     async with simcord.run(bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT_S) as env:
-        yield await Session.attach(env)
+        session = await Session.attach(env)
+        try:
+            yield session
+        finally:
+            if session.site is not None:
+                session.site.close()
 
 
 # --------------------------------------------------------------------------- simulate

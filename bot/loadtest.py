@@ -22,7 +22,7 @@ from index.workers import run_cpu
 if TYPE_CHECKING:
     from index.library import Library
 
-__all__ = ["PROBE_INTERVAL_S", "measure_loop_lag"]
+__all__ = ["PROBE_INTERVAL_S", "measure_alert_latency", "measure_loop_lag"]
 
 PROBE_INTERVAL_S = 0.010
 QUESTIONS = (
@@ -72,3 +72,57 @@ async def measure_loop_lag(library: Library, asks: int = 200) -> dict[str, Any]:
         "lag_p99_ms": round(q[98] if len(q) > 98 else lags_ms[-1], 2),
         "lag_max_ms": round(lags_ms[-1], 2),
     }
+
+
+ALERT_PAGE = (
+    "<html><head><title>Statement {n}</title></head><body><article>"
+    "<p>Regulators asked about the contract on Monday, officials in the capital confirmed.</p>"
+    "<p>Microsoft said it would answer every question number {n} within a week.</p>"
+    "</article></body></html>"
+)
+
+
+async def measure_alert_latency(library: Library, items: int = 10) -> dict[str, Any]:
+    """From a feed item's arrival (served, feed due) to its alert ready to send: poll, fetch,
+    extract, store, index, find the statement, claim the post, render it. The wait for the
+    feed's next poll (its interval, 15 minutes by default) comes on top in a real deployment."""
+    from datetime import UTC, datetime
+
+    from bot.localsite import LocalSite
+    from bot.render import render_alert
+
+    site = LocalSite().start()
+    library.fetch_allow_hosts |= {site.host}
+    guild, channel = 900000000000000001, 900000000000000002
+    try:
+        now = datetime.now(UTC)
+        await library.alerts.follow(guild, channel, "Microsoft", None, now)
+        site.serve("/feed.xml", _rss([]))
+        feed = await library.feeds.add(guild, site.url("/feed.xml"), now)
+        await library.feeds.poll_due(now)
+        latencies = []
+        links: list[str] = []
+        for n in range(items):
+            site.serve(f"/item{n}.html", ALERT_PAGE.format(n=n))
+            links.insert(0, site.url(f"/item{n}.html"))
+            site.serve("/feed.xml", _rss(links))
+            now = datetime.now(UTC)
+            await library.live.release(feed.id, now)
+            started = time.perf_counter()
+            await library.feeds.poll_due(now)
+            await library.alerts.scan(now)
+            posts = await library.alerts.due(now, per_hour=10_000)
+            for post in posts:
+                await run_cpu(render_alert, post)
+            if posts:
+                latencies.append(time.perf_counter() - started)
+        ms = sorted(1000 * x for x in latencies)
+        return {"items": items, "alerts": len(ms), "p50_ms": round(statistics.median(ms), 1),
+                "max_ms": round(ms[-1], 1)}
+    finally:
+        site.close()
+
+
+def _rss(links: list[str]) -> str:
+    items = "".join(f"<item><guid>{link}</guid><link>{link}</link></item>" for link in links)
+    return f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'

@@ -15,13 +15,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import discord
 import regex
 
 from index.ingest.urls import is_web_url
-from index.models import Answer, Article, IngestReport, Passage, Quote, SourceSummary
+from index.live.feeds import failing_for_a_day
+from index.models import (
+    AlertPost,
+    Answer,
+    Article,
+    Feed,
+    Follow,
+    IngestReport,
+    Passage,
+    Quote,
+    SourceSummary,
+)
+from index.search.links import text_fragment_link
 from index.text import strip_controls
 
 __all__ = [
@@ -45,9 +58,12 @@ __all__ = [
     "highlight",
     "language_name",
     "page_count",
+    "render_alert",
     "render_answer",
     "render_article",
     "render_context",
+    "render_feeds",
+    "render_follows",
     "render_help",
     "render_ingest",
     "render_notice",
@@ -457,6 +473,92 @@ def render_article(article: Article, passages: Sequence[Passage]) -> list[Page]:
     return pages
 
 
+# --------------------------------------------------------------------------- feeds & alerts
+
+
+def render_alert(post: AlertPost) -> Page:
+    """One alert: the followed speaker's sentences from one article, with outlet, date, link and
+    the other outlets that carried the same quote; or the summary of the hour's overflow."""
+    who = truncate(escape(_one_line(post.follow.who)), 100)
+    if post.summary:
+        lines = []
+        for article, quote in post.summary[:10]:
+            outlet = escape(_one_line(article.source or article.domain or UNKNOWN_OUTLET))
+            lines.append(f"• **{truncate(outlet, 60)}**: {truncate(escape(_one_line(quote)), 300)}")
+        more = len(post.summary) - 10
+        if more > 0:
+            lines.append(f"… and {more} more")
+        embed = discord.Embed(
+            title=truncate(f"More statements by {_one_line(post.follow.who)}", EMBED_TITLE_LIMIT),
+            description=truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT), colour=COLOUR,
+        )
+        embed.set_footer(text="over the hourly limit, so gathered here")
+        return Page(embeds=(embed,))
+    found, passage = post.article, post.passage
+    if found is None or passage is None:
+        return Page(content=f"A statement by **{who}** was found, but its article is gone.")
+    article = found
+    quote = " … ".join(_one_line(passage.text[a:b]) for a, b in post.sentences)
+    quote_terms = tuple(post.follow.who.split())
+    body = "> " + highlight(quote, quote_terms, QUOTE_LIMIT)
+    deep = text_fragment_link(article.url, quote) if article.url else None
+    link = _safe_url(deep, EMBED_URL_LIMIT)
+    embed = discord.Embed(
+        title=truncate(escape(_one_line(article.title or "Untitled article")), EMBED_TITLE_LIMIT),
+        url=link or _safe_url(article.url, EMBED_URL_LIMIT),
+        description=truncate(body, EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    outlet = _one_line(article.source or article.domain or UNKNOWN_OUTLET)
+    embed.set_author(name=truncate(_plain(outlet), AUTHOR_NAME_LIMIT))
+    footer = f"{language_name(passage.lang)} · {_date(article.published)}"
+    if post.also_in:
+        others = ", ".join(_one_line(a.source or a.domain or a.title or a.id) for a in post.also_in)
+        footer += f" · also in: {others}"
+    embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
+    return Page(content=truncate(f"**{who}** said:", CONTENT_LIMIT), embeds=(embed,))
+
+
+def render_feeds(feeds: Sequence[Feed], now: datetime) -> Page:
+    """``/feed list``: each feed, its interval, and whether polling it works."""
+    if not feeds:
+        return Page(content="This server polls no feeds. Add one with `/feed add url:…`.")
+    lines = []
+    for feed in feeds[:30]:
+        name = truncate(escape(_one_line(feed.title or feed.url)), 120)
+        state = "ok"
+        if feed.failures:
+            state = f"{feed.failures} failed polls in a row"
+            if failing_for_a_day(feed, now):
+                state = f"**failing since {escape(_date(feed.failing_since))}**"
+            if feed.last_error:
+                state += f": {truncate(escape(_one_line(feed.last_error)), 150)}"
+        lines.append(f"`{feed.id}` **{name}** · every {feed.interval_minutes} min · {state}")
+    embed = discord.Embed(
+        title="Feeds", description=truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    embed.set_footer(text=f"{len(feeds)} feeds")
+    return Page(embeds=(embed,))
+
+
+def render_follows(follows: Sequence[Follow]) -> Page:
+    """``/following``: who is followed, about what, and where alerts go."""
+    if not follows:
+        return Page(content="This server follows no one. Try `/follow who:Microsoft`.")
+    lines = [
+        f"`{f.id}` **{truncate(escape(_one_line(f.who)), 100)}**"
+        + (f" about {truncate(escape(_one_line(f.about)), 100)}" if f.about else "")
+        + f" → <#{f.channel_id}>"
+        for f in follows[:40]
+    ]
+    embed = discord.Embed(
+        title="Following", description=truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    return Page(embeds=(embed,))
+
+
 # --------------------------------------------------------------------------- admin & help
 
 
@@ -486,8 +588,12 @@ HELP_TEXT = (
     ("/article id", "Read one stored article passage by passage (only you see it)."),
     ("/ingest [file] [url]", "Add articles to this server's own collection (Manage Server)."),
     ("/remove article", "Remove one of this server's own articles (Manage Server)."),
-    ("/settings [shared]", "Show or change whether this server also searches the shared "
-     "collection (Manage Server)."),
+    ("/settings [shared] [follow_role]", "Show or change whether this server also searches the "
+     "shared collection, and who besides Manage Server may follow (Manage Server)."),
+    ("/feed add url · /feed list · /feed remove", "Poll news feeds into this server's articles "
+     "(Manage Server)."),
+    ("/follow who [about] [channel] · /following · /unfollow", "Post new statements by someone "
+     "to a channel as they appear, in any language."),
     ("/help", "This message."),
 )
 

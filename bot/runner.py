@@ -8,7 +8,7 @@ import logging
 import discord
 
 from bot.client import create_bot
-from bot.settings import Settings, TokenFilter
+from bot.settings import Settings, SettingsError, TokenFilter
 
 __all__ = ["configure_logging", "run_discord"]
 
@@ -43,6 +43,9 @@ async def run_discord(settings: Settings, *, dev_guild: int | None = None) -> No
     if dev_guild is not None:
         settings = dataclasses.replace(settings, dev_guild=dev_guild)
     token = settings.require_token()
+    if settings.fetch_allow_hosts:
+        raise SettingsError(["STORYBOT_FETCH_ALLOW_HOSTS is for tests and the offline harness; "
+                             "a bot connected to Discord fetches public addresses only"])
     configure_logging(settings)
     library = await Library.open(settings.data_dir, engine=settings.engine)
     bot = create_bot(library, settings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ ENGINES = ("tantivy", "rank-bm25")
 VARIABLES = (
     "DISCORD_TOKEN", "STORYBOT_DATA_DIR", "STORYBOT_ENGINE", "STORYBOT_DEV_GUILD",
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
-    "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS",
+    "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
+    "STORYBOT_FETCH_ALLOW_HOSTS",
 )
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
@@ -81,6 +83,9 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     log_level: str = "INFO"
     purge_after_days: float = 30.0
+    alerts_per_hour: int = 5
+    # host:port of local test servers the fetcher may reach; tests and the offline harness only
+    fetch_allow_hosts: frozenset[str] = frozenset()
 
     @property
     def discord_token(self) -> Secret | None:
@@ -175,6 +180,19 @@ def load_settings(
 
     if days := environ.get("STORYBOT_PURGE_AFTER_DAYS", "").strip():
         values["purge_after_days"] = _number("STORYBOT_PURGE_AFTER_DAYS", days, problems, minimum=0)
+
+    if per_hour := environ.get("STORYBOT_ALERTS_PER_HOUR", "").strip():
+        count = _number("STORYBOT_ALERTS_PER_HOUR", per_hour, problems, minimum=1)
+        if count is not None:
+            values["alerts_per_hour"] = int(count)
+
+    allowed = [h.strip() for h in environ.get("STORYBOT_FETCH_ALLOW_HOSTS", "").split(",")]
+    if allowed := [h for h in allowed if h]:
+        bad = [h for h in allowed if not re.fullmatch(r"(127\.0\.0\.1|localhost):\d{1,5}", h)]
+        if bad:
+            problems.append("STORYBOT_FETCH_ALLOW_HOSTS takes loopback test servers only "
+                            f"(127.0.0.1:PORT), got {', '.join(bad)}")
+        values["fetch_allow_hosts"] = frozenset(allowed)
 
     level = environ.get("STORYBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:

@@ -23,6 +23,8 @@ from index.errors import BadInput, BadQuestion, NotFound
 from index.ingest.prepare import prepare_article, prepare_passage
 from index.ingest.readers import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
 from index.lang.identify import normalize_lang
+from index.live.alerts import Alerts
+from index.live.feeds import Feeds
 from index.models import (
     SHARED,
     SHARED_SCOPE,
@@ -41,6 +43,7 @@ from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Doc, Engine, Hit, make_engine
 from index.search.query import Question, parse_question
 from index.store import Store, StoredArticle
+from index.store.live import LiveStore
 from index.workers import run_cpu
 
 __all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
@@ -69,6 +72,11 @@ class Library:
         self.data_dir = data_dir
         self.ranking = ranking
         self.max_bytes = DEFAULT_MAX_BYTES
+        # host:port of test servers the fetcher may reach (tests and the offline harness only)
+        self.fetch_allow_hosts: frozenset[str] = frozenset()
+        self.live = LiveStore(store)
+        self.feeds = Feeds(self)
+        self.alerts = Alerts(self)
         self._write_lock = asyncio.Lock()
         self._langs: list[str] = []
         self._sample_retired = False  # known to be retired: no need to ask the store again
@@ -237,22 +245,32 @@ class Library:
             await self.sync()
         return report
 
-    async def ingest_url(self, url: str, *, collection: str = SHARED) -> IngestReport:
-        """Fetch a page (public http(s) addresses only, size and time capped) and ingest it."""
+    async def ingest_url(
+        self, url: str, *, collection: str = SHARED, meta: dict[str, str | None] | None = None
+    ) -> IngestReport:
+        """Fetch a page (public http(s) addresses only, size and time capped) and ingest it.
+
+        ``meta`` gives what a feed says of the page (its link, date, title), which wins over
+        what the page says of itself.
+        """
         from index.errors import FetchRefused
         from index.ingest.fetch import fetch_url
 
         report = IngestReport()
         try:
-            fetched = await fetch_url(url, max_bytes=self.max_bytes)
+            fetched = await fetch_url(
+                url, max_bytes=self.max_bytes, allow_hosts=self.fetch_allow_hosts
+            )
         except FetchRefused as exc:
             await self._fail(report, IngestFailure(url, exc.reason))
             return report
+        report.bytes_read = len(fetched.data)
         is_html = "html" in (fetched.content_type or "") or not fetched.content_type
         name = "page.html" if is_html else "page.txt"
-        items = await asyncio.to_thread(
+        given = {k: v for k, v in (meta or {}).items() if v}
+        items = await run_cpu(
             lambda: list(read_bytes(name, fetched.data, origin=url, max_bytes=self.max_bytes,
-                                    page_url=fetched.final_url))
+                                    page_url=fetched.final_url, meta=given))
         )
         try:
             for item in items:
@@ -369,6 +387,10 @@ class Library:
 
     async def set_search_shared(self, guild_id: int, search_shared: bool) -> None:
         await self.store.update_guild(str(guild_id), search_shared=search_shared)
+
+    async def set_follow_role(self, guild_id: int, role_id: int | None) -> None:
+        """Members with this role may follow speakers too (besides Manage Server)."""
+        await self.store.update_guild(str(guild_id), follow_role=str(role_id) if role_id else None)
 
     async def guild_left(self, guild_id: int, when: datetime) -> None:
         """The bot left a server: its collection is kept for a grace period, then purged."""

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 __all__ = [
     "SHARED",
     "SHARED_SCOPE",
+    "AlertPost",
     "Answer",
     "Article",
     "ArticleDraft",
+    "Feed",
+    "Follow",
     "IngestFailure",
     "IngestReport",
     "Passage",
@@ -180,6 +183,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the user should know, in passing
+    bytes_read: int = 0  # of fetched pages
 
     @property
     def ok(self) -> bool:
@@ -198,3 +202,46 @@ class IngestReport:
         self.skipped += other.skipped
         self.failed += other.failed
         self.notes += other.notes
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed a server polls, and how polling it has gone."""
+
+    id: int
+    guild_id: int
+    url: str
+    title: str | None
+    interval_minutes: int
+    next_poll_at: str
+    failures: int = 0  # in a row
+    failing_since: str | None = None
+    last_error: str | None = None
+    last_ok_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """"Tell this channel when ``who`` is quoted (about ``about``)"."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    who: str
+    about: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPost:
+    """A quote to post for a follow: the sentences of one passage where ``who`` says something,
+    with the article they are from and the other outlets that carried the same quote; or, as a
+    ``summary``, the quotes over the hourly limit."""
+
+    follow: Follow
+    quote_key: str
+    article: Article | None
+    passage: Passage | None
+    sentences: tuple[tuple[int, int], ...]  # spans in passage.text
+    also_in: tuple[Article, ...] = ()
+    summary: tuple[tuple[Article, str], ...] = ()  # (article, quote) beyond the hourly limit
+    message_id: int | None = None  # set when the post is an edit of an earlier one

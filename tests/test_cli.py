@@ -267,3 +267,35 @@ def test_ingest_and_ask_as_a_server_and_purge_it(data_dir: Path, capsys, tmp_pat
     assert code == 0 and out.startswith("purged 1 articles")
     after = ask_json(capsys, "Quillhaven depot night trains", "--guild", "123456789012345678")
     assert all("Quillhaven" not in r["text"] for r in after["results"])
+
+
+def test_feeds_add_list_poll_remove(data_dir: Path, capsys, monkeypatch) -> None:
+    """storybot feeds: add a site (its page names the feed), list, poll into the server's
+    collection, remove. Loopback is reachable only through STORYBOT_FETCH_ALLOW_HOSTS."""
+    from bot.localsite import LocalSite
+
+    site = LocalSite().start()
+    try:
+        page = ("<html><body><article><p>The harbour board said the ferry resumes on Monday "
+                "after repairs to the pier.</p></article></body></html>")
+        site.serve("/story.html", page)
+        site.serve("/rss.xml", f'<rss version="2.0"><channel><title>Harbour Wire</title><item>'
+                               f'<link>{site.url("/story.html")}</link></item></channel></rss>')
+        site.serve("/", '<html><head><link rel="alternate" type="application/rss+xml" '
+                        'href="/rss.xml"></head><body>Home</body></html>')
+        add = ("feeds", "add", site.url("/"), "--guild", "123456789012345678")
+        code, _out, err = run(capsys, *add)
+        assert code == 2 and "loopback" in err  # refused without the test allowance
+        monkeypatch.setenv("STORYBOT_FETCH_ALLOW_HOSTS", site.host)
+        code, out, _err = run(capsys, *add)
+        assert code == 0 and "Harbour Wire" in out
+        code, out, _err = run(capsys, "feeds", "poll")
+        assert code == 0 and "1 new articles" in out
+        code, out, _err = run(capsys, "feeds", "list")
+        assert "Harbour Wire" in out and site.url("/rss.xml") in out
+        answer = ask_json(capsys, "ferry pier repairs", "--guild", "123456789012345678")
+        assert "ferry" in answer["results"][0]["text"]
+        code, out, _err = run(capsys, "feeds", "remove", "1", "--guild", "123456789012345678")
+        assert code == 0 and "removed feed 1" in out
+    finally:
+        site.close()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
+from bot.cogs.feeds import FeedsCog
+from bot.cogs.follows import FollowsCog
 from bot.cogs.help import HelpCog
 from bot.cogs.server import ServerCog
 from bot.cogs.sources import SourcesCog
 
-__all__ = ["COGS", "AdminCog", "AskCog", "HelpCog", "ServerCog", "SourcesCog"]
+__all__ = [
+    "COGS", "AdminCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "ServerCog", "SourcesCog",
+]
 
-COGS = (AskCog, SourcesCog, AdminCog, ServerCog, HelpCog)
+COGS = (AskCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, HelpCog)

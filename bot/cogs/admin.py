@@ -102,6 +102,8 @@ class AdminCog(commands.Cog):
             names.append(url.strip())
         page = render_ingest(report, " and ".join(names))
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
+        if report.added or report.updated:
+            self.bot.dispatch("articles_added", interaction.guild_id)
 
     @app_commands.command(name="remove")
     @app_commands.describe(article="The article to remove (start typing its title or id)")

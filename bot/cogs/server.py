@@ -43,23 +43,35 @@ class ServerCog(commands.Cog):
         self.purge_departed.cancel()
 
     @app_commands.command(name="settings")
-    @app_commands.describe(shared="Also search the bot's shared collection, besides this server's")
+    @app_commands.describe(
+        shared="Also search the bot's shared collection, besides this server's",
+        follow_role="Members with this role may use /follow too (besides Manage Server)",
+    )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def settings(self, interaction: discord.Interaction, shared: bool | None = None) -> None:
+    async def settings(
+        self, interaction: discord.Interaction, shared: bool | None = None,
+        follow_role: discord.Role | None = None,
+    ) -> None:
         """Show or change this server's settings (needs Manage Server)."""
         assert interaction.guild_id is not None  # guild_only
         library = self.bot.library
         if shared is not None:
             await library.set_search_shared(interaction.guild_id, shared)
+        if follow_role is not None:
+            await library.set_follow_role(interaction.guild_id, follow_role.id)
         scope = await library.scope_for_guild(interaction.guild_id)
         searched = (
             "this server's own articles and the shared collection"
             if len(scope.collections) > 1
             else "this server's own articles only"
         )
-        page = render_notice(f"Questions here search {searched}.", markdown=True)
+        role = await library.live.follow_role(interaction.guild_id)
+        who = f"Manage Server and <@&{role}>" if role else "Manage Server"
+        page = render_notice(
+            f"Questions here search {searched}. Following needs {who}.", markdown=True
+        )
         await interaction.response.send_message(
             page.content, ephemeral=True, allowed_mentions=NO_MENTIONS
         )

@@ -48,6 +48,7 @@ __all__ = [
 MAX_REDIRECTS = 5
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+NOT_MODIFIED = 304
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 64 * 1024
 _USER_AGENT = "storybot/0.1 (+https://github.com/; fetches one article on request)"
@@ -58,11 +59,19 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """The body of a fetched URL, after any redirects."""
+    """The body of a fetched URL, after any redirects.
+
+    With conditional-GET ``headers`` (``If-None-Match``, ``If-Modified-Since``), an unchanged
+    resource comes back ``not_modified`` with no data; ``etag`` and ``last_modified`` are the
+    validators to send next time.
+    """
 
     final_url: str
     content_type: str
     data: bytes
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +183,14 @@ async def _system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-async def vet_url(url: str, resolver: Resolver | None = None) -> _Target:
-    """Check one hop: scheme, host, and every address the host resolves to."""
+async def vet_url(
+    url: str, resolver: Resolver | None = None, allow_hosts: frozenset[str] = frozenset()
+) -> _Target:
+    """Check one hop: scheme, host, and every address the host resolves to.
+
+    ``allow_hosts`` (``"127.0.0.1:8080"``) names test servers whose addresses are not checked;
+    it is empty except in tests and the offline harness (``STORYBOT_FETCH_ALLOW_HOSTS``).
+    """
     scheme, host, port = check_url(url)
     try:
         ipaddress.ip_address(host)
@@ -188,8 +203,9 @@ async def vet_url(url: str, resolver: Resolver | None = None) -> _Target:
     unique = tuple(dict.fromkeys(addresses))
     if not unique:
         raise FetchRefused(url, f"{host!r} resolves to no address")
-    for address in unique:
-        check_address(address, url=url)
+    if f"{host}:{port}" not in allow_hosts:
+        for address in unique:
+            check_address(address, url=url)
     return _Target(url=url, scheme=scheme, host=host, port=port, addresses=unique)
 
 
@@ -263,24 +279,27 @@ def _pinned_resolver(target: _Target) -> Any:
 
 
 async def _fetch_hop(
-    target: _Target, max_bytes: int
+    target: _Target, max_bytes: int, extra_headers: Mapping[str, str]
 ) -> tuple[int, dict[str, str], str, bytes | None]:
-    """One request to a vetted target: status, headers, content type, body (None on redirect)."""
+    """One request to a vetted target: status, headers, content type, body (None on redirect
+    or when not modified)."""
     import aiohttp
 
     connector = aiohttp.TCPConnector(resolver=_pinned_resolver(target), use_dns_cache=False)
+    request_headers = {
+        "User-Agent": _USER_AGENT,
+        "Accept": "text/html,application/rss+xml,application/atom+xml,text/xml;q=0.9,*/*;q=0.5",
+        **extra_headers,
+    }
     async with (
         aiohttp.ClientSession(connector=connector, trust_env=False) as session,
         session.get(
-            target.url,
-            allow_redirects=False,
-            headers={"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"},
-            auto_decompress=True,
+            target.url, allow_redirects=False, headers=request_headers, auto_decompress=True,
         ) as response,
     ):
         headers = {key: value for key, value in response.headers.items()}
         content_type = response.headers.get("Content-Type", "")
-        if response.status in REDIRECT_STATUSES:
+        if response.status in REDIRECT_STATUSES or response.status == NOT_MODIFIED:
             return response.status, headers, content_type, None
         if response.status >= 400:
             raise FetchRefused(target.url, f"the server answered HTTP {response.status}")
@@ -291,20 +310,26 @@ async def _fetch_hop(
         return response.status, headers, content_type, body
 
 
-async def _fetch(url: str, max_bytes: int, resolver: Resolver | None) -> Fetched:
+async def _fetch(
+    url: str, max_bytes: int, resolver: Resolver | None, headers: Mapping[str, str],
+    allow_hosts: frozenset[str],
+) -> Fetched:
     import aiohttp
 
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        target = await vet_url(current, resolver)
+        target = await vet_url(current, resolver, allow_hosts)
         try:
-            status, headers, content_type, body = await _fetch_hop(target, max_bytes)
+            status, answer, content_type, body = await _fetch_hop(target, max_bytes, headers)
         except aiohttp.ClientError as error:
             reason = f"the request failed ({error.__class__.__name__})"
             raise FetchRefused(current, reason) from None
+        etag, modified = answer.get("ETag"), answer.get("Last-Modified")
+        if status == NOT_MODIFIED:
+            return Fetched(current, content_type, b"", True, etag, modified)
         if body is not None:
-            return Fetched(final_url=current, content_type=content_type, data=body)
-        location = next_location(current, status, headers)
+            return Fetched(current, content_type, body, False, etag, modified)
+        location = next_location(current, status, answer)
         assert location is not None
         current = location
     raise FetchRefused(url, f"more than {MAX_REDIRECTS} redirects")
@@ -316,6 +341,8 @@ async def fetch_url(
     max_bytes: int = 5_000_000,
     timeout: float = 10.0,
     resolver: Resolver | None = None,
+    headers: Mapping[str, str] | None = None,
+    allow_hosts: frozenset[str] = frozenset(),
 ) -> Fetched:
     """Fetch ``url`` safely, following at most five vetted redirects.
 
@@ -329,6 +356,10 @@ async def fetch_url(
         Seconds for the whole fetch, redirects included.
     resolver:
         ``async (host, port) -> [ip, ...]``; defaults to the system resolver (off-loop).
+    headers:
+        Extra request headers for the first hop (conditional GET validators).
+    allow_hosts:
+        ``host:port`` of test servers exempt from the address check (tests only).
 
     Returns
     -------
@@ -345,6 +376,6 @@ async def fetch_url(
         raise ValueError("max_bytes must be positive")
     try:
         async with asyncio.timeout(timeout):
-            return await _fetch(url, max_bytes, resolver)
+            return await _fetch(url, max_bytes, resolver, dict(headers or {}), allow_hosts)
     except TimeoutError:
         raise FetchRefused(url, f"took longer than {timeout:g} seconds") from None

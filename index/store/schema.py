@@ -8,6 +8,8 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``ingest_log``: what every ingest did, item by item, failures with their reasons;
 * ``index_state``: the ledger of which article versions the derived search index holds;
 * ``guilds``: each Discord server's settings, and when the bot left it;
+* ``feeds``, ``feed_items``: the feeds servers poll and the entries already taken;
+* ``follows``, ``alerts``, ``alert_cursor``: quote alerts and how far they have looked;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
 
@@ -22,6 +24,8 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -97,7 +101,77 @@ guilds = Table(
     Column("guild_id", Text, primary_key=True),
     Column("search_shared", Boolean, nullable=False, server_default=true()),
     Column("left_at", Text),  # when the bot left the server; its collection is purged later
+    Column("follow_role", Text),  # members with this role may manage follows, too
     Column("updated_at", Text, nullable=False),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guild_id", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text),
+    Column("interval_minutes", Integer, nullable=False),
+    Column("etag", Text),  # conditional GET validators from the last 200 answer
+    Column("last_modified", Text),
+    Column("next_poll_at", Text, nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),  # consecutive
+    Column("failing_since", Text),
+    Column("last_error", Text),
+    Column("last_ok_at", Text),
+    Column("lease_until", Text),  # a poller claimed the feed until then (one poll at a time)
+    Column("leased_by", Text),
+    Column("added_by", Text),
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("guild_id", "url", name="feeds_guild_url"),
+    Index("feeds_due", "next_poll_at"),
+)
+
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_key", Text, primary_key=True),  # the entry's guid, else its link
+    Column("article_id", Text),
+    Column("seen_at", Text, nullable=False),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guild_id", Text, nullable=False),
+    Column("channel_id", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("about", Text),
+    Column("created_by", Text),
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("guild_id", "channel_id", "who", "about", name="follows_unique"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("follow_id", Integer, ForeignKey("follows.id", ondelete="CASCADE"), primary_key=True),
+    Column("quote_key", Text, primary_key=True),  # the quote's normalised text, hashed
+    Column("article_id", Text, nullable=False),
+    Column("passage_position", Integer, nullable=False),
+    Column("sentences", Text, nullable=False),  # JSON [[start, end], …] within the passage
+    Column("also_in", Text, nullable=False, server_default="[]"),  # JSON ids of copies
+    Column("state", Text, nullable=False),  # pending | posted | summarised
+    Column("found_at", Text, nullable=False),
+    Column("posted_at", Text),
+    Column("message_id", Text),
+    Column("needs_edit", Boolean, nullable=False, server_default=false()),  # also_in grew
+    Index("alerts_state", "state", "follow_id"),
+)
+
+alert_cursor = Table(
+    "alert_cursor",
+    metadata,
+    Column("guild_id", Text, primary_key=True),
+    Column("last_log_id", Integer, nullable=False),  # ingest_log entries up to it are done
 )
 
 meta = Table(

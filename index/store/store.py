@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,6 +161,12 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """One write transaction (committed at the end, rolled back on error), one at a time."""
+        async with self._write, self.engine.begin() as conn:
+            yield conn
 
     async def _migrate(self) -> None:
         """Upgrade the schema in one transaction. SQLite rebuilds a table to alter it, and

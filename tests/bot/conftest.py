@@ -90,7 +90,10 @@ async def session(simcord_env):
     """The real bot in a simcord guild, commands synced, around the test library."""
     from bot.harness import Session
 
-    return await Session.attach(simcord_env)
+    session = await Session.attach(simcord_env)
+    yield session
+    if session.site is not None:
+        session.site.close()
 
 
 def pytest_collection_modifyitems(items):

@@ -110,17 +110,17 @@ async def test_remove_deletes_only_the_servers_own_article(session) -> None:
     assert await session.bot.library.article(shared_id)
 
 
-@pytest.mark.parametrize("settings", [Settings(ask_cooldown=0, purge_after_days=30)])
+@pytest.mark.parametrize("settings", [Settings(ask_cooldown=0, purge_after_days=3)])
 async def test_leaving_a_server_purges_its_collection_after_the_grace_period(session) -> None:
-    """When the bot is removed, the server's articles stay 30 days, then everything of them
-    goes: store rows, index entries, and its settings."""
+    """When the bot is removed, the server's articles stay for the grace period (3 days here;
+    30 by default), then everything of them goes: store rows, index entries, its settings."""
     await ingest_secret(session, "other")
     other_id = session.place("other").guild.id
     library = session.bot.library
     collection = f"guild:{other_id}"
     assert await library.store.count_articles(collection) == 1
     await session.run({"leave": "other"})
-    await session.run({"advance": "29d"})
+    await session.run({"advance": "2d"})
     assert await library.store.count_articles(collection) == 1
     await session.run({"advance": "2d"})
     assert await library.store.count_articles(collection) == 0

@@ -283,7 +283,7 @@ async def test_hop_connects_to_the_pinned_address_without_dns(server) -> None:
     """The request goes to the vetted address; the Host header keeps the original name."""
     from index.ingest.fetch import _fetch_hop
 
-    status, _headers, content_type, body = await _fetch_hop(pinned(server, "/page"), 1000)
+    status, _headers, content_type, body = await _fetch_hop(pinned(server, "/page"), 1000, {})
     assert status == 200 and "text/html" in content_type
     assert body == f"hello from news.example:{server}".encode()
 
@@ -292,7 +292,7 @@ async def test_hop_returns_redirects_unfollowed(server) -> None:
     """A redirect comes back to the caller (to be vetted), not followed by the client."""
     from index.ingest.fetch import _fetch_hop, next_location
 
-    status, headers, _type, body = await _fetch_hop(pinned(server, "/redirect"), 1000)
+    status, headers, _type, body = await _fetch_hop(pinned(server, "/redirect"), 1000, {})
     assert status == 302 and body is None
     location = next_location(f"http://news.example:{server}/redirect", status, headers)
     with pytest.raises(FetchRefused, match="private"):
@@ -304,4 +304,4 @@ async def test_hop_aborts_oversized_bodies(server) -> None:
     from index.ingest.fetch import _fetch_hop
 
     with pytest.raises(FetchRefused, match="larger than"):
-        await _fetch_hop(pinned(server, "/huge"), 50_000)
+        await _fetch_hop(pinned(server, "/huge"), 50_000, {})
