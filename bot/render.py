@@ -22,6 +22,7 @@ import discord
 import regex
 
 from index.ingest.urls import is_web_url
+from index.lang import language
 from index.live.feeds import failing_for_a_day
 from index.models import (
     AlertPost,
@@ -100,7 +101,7 @@ COLOUR = discord.Colour.from_rgb(0x3B, 0x82, 0xF6)
 NO_MENTIONS = discord.AllowedMentions.none()
 
 UNKNOWN_OUTLET = "unknown outlet"  # shown for articles whose outlet is not known
-LANGUAGE_NAMES = {"en": "English", "hi": "Hindi", "id": "Indonesian", "und": "unknown language"}
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +274,8 @@ def _best_url(quote: Quote, limit: int) -> str | None:
 
 
 def language_name(code: str | None) -> str:
-    code = (code or "und").lower()
-    return LANGUAGE_NAMES.get(code, code)
+    known = language(code.lower()) if code else None
+    return known.name if known is not None else (code or "unknown language")
 
 
 def _date(published: str | None) -> str:

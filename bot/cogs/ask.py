@@ -21,6 +21,7 @@ from bot.errors import GENERIC, user_message
 from bot.render import NO_MENTIONS, answer_pages, render_notice, truncate
 from bot.views import make_view, send_pages, view_kwargs
 from index.errors import StorybotError
+from index.lang import served
 from index.workers import run_cpu
 
 if TYPE_CHECKING:
@@ -32,11 +33,7 @@ log = logging.getLogger(__name__)
 
 ASK_RESULTS = 15  # three pages of five quotes
 QUESTION_MAX = 1000
-LANGUAGES = [
-    Choice(name="English", value="en"),
-    Choice(name="Hindi", value="hi"),
-    Choice(name="Indonesian", value="id"),
-]
+LANGUAGES = [Choice(name=lang.name, value=lang.code) for lang in served()]
 EMPTY_MENTION = "Ask me a question after the mention, e.g. “@storybot what did Microsoft say?”"
 
 

@@ -15,16 +15,10 @@ import unicodedata
 
 import Stemmer
 
-__all__ = ["SNOWBALL", "Stemmer", "normalize", "stemmer_for"]
+from index.lang import language
 
-# Language code → Snowball algorithm name, for the languages PyStemmer stems.
-SNOWBALL = {
-    "en": "english", "id": "indonesian", "hi": "hindi", "ar": "arabic", "da": "danish",
-    "de": "german", "el": "greek", "es": "spanish", "fi": "finnish", "fr": "french",
-    "hu": "hungarian", "it": "italian", "lt": "lithuanian", "ne": "nepali", "nl": "dutch",
-    "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish",
-    "ta": "tamil", "tr": "turkish",
-}
+__all__ = ["Stemmer", "normalize", "stemmer_for"]
+
 
 _NUKTA = "\u093c"
 _FOLD = str.maketrans({
@@ -62,7 +56,8 @@ _stemmers: dict[str, Stemmer.Stemmer] = {}
 
 def stemmer_for(lang: str) -> Stemmer.Stemmer | None:
     """The Snowball stemmer of ``lang``, shared and memoised, or None when there is none."""
-    algorithm = SNOWBALL.get(lang)
+    known = language(lang)
+    algorithm = known.snowball if known is not None else None
     if algorithm is None:
         return None
     stemmer = _stemmers.get(lang)

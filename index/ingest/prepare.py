@@ -6,7 +6,7 @@ from index.errors import BadInput
 from index.ingest.clean import clean_article
 from index.ingest.passages import split_passages
 from index.ingest.urls import registered_domain
-from index.lang.identify import detect_language, dominant_script, normalize_lang
+from index.lang.identify import detect_language, detect_passage_language, normalize_lang
 from index.models import ArticleDraft
 from index.store import StoredArticle
 
@@ -19,14 +19,11 @@ def prepare_article(draft: ArticleDraft) -> StoredArticle:
     if not cleaned.text.strip():
         raise BadInput(draft.origin, "no article text left after removing page boilerplate")
     lang = normalize_lang(draft.lang) or detect_language(cleaned.text)
-    script = dominant_script(cleaned.text)
     passages = []
     for start, end in split_passages(cleaned.text):
-        chunk = cleaned.text[start:end]
-        # A passage in another script than its article (a quote in English inside a Hindi
-        # story) is analysed as its own language.
-        own = lang if dominant_script(chunk) in (script, None) else detect_language(chunk)
-        passages.append((start, end, own))
+        # A passage clearly in another language than its article (a quote in English inside
+        # a Hindi story) is analysed as its own language; when in doubt, as the article's.
+        passages.append((start, end, detect_passage_language(cleaned.text[start:end], lang)))
     return StoredArticle(
         title=cleaned.title, source=draft.source, url=draft.url, lang=lang,
         published=draft.published, original_text=draft.text, clean_text=cleaned.text,

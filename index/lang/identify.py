@@ -1,35 +1,39 @@
-"""Language codes and language identification: the script decides first, a small model second.
+"""Which language a text is in: the script decides first, a small model second.
 
-Devanagari text is Hindi (the language storybot serves; Marathi and Nepali share the script and
-get the same analysis). Latin text goes to py3langid, restricted to the languages we analyse
-specially plus their common neighbours, so short news text is not mistaken for something exotic.
+Devanagari text is Hindi (the registry's first Devanagari language; Marathi and Nepali share
+the script and get the same analysis). Latin text goes to py3langid, asked only about the
+*plausible* languages: those the registry marks ``identify`` (the Latin languages storybot
+serves), so short news text is never called Swahili or Tagalog. Other scripts name their
+language through the registry.
+
+A passage inside an article is identified only when its script differs from the article's, and
+even then it keeps the article's language when the evidence is thin: too few letters, a mix of
+scripts (a Hindi sentence with English words), or a classifier that is not sure.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
+
+from index.lang import aliases, for_script, languages, latin_served
 
 __all__ = [
     "LATIN_LANGS",
     "detect_language",
+    "detect_passage_language",
     "dominant_script",
     "normalize_lang",
     "script_of",
 ]
 
 _CODE = re.compile(r"[a-z]{2,3}")
-LATIN_LANGS = ("en", "id")
-# Codes, names and the languages folded into one analyser ("ms" reads as Indonesian).
-_ALIASES = {
-    "eng": "en", "english": "en",
-    "hin": "hi", "hindi": "hi", "हिन्दी": "hi", "हिंदी": "hi",
-    "ind": "id", "indonesian": "id", "bahasa": "id", "in": "id", "ms": "id", "msa": "id",
-    "malay": "id",
-}
-# What py3langid may answer for Latin text; everything else it is not asked about.
-_LANGID_SET = ["en", "id", "ms", "fr", "de", "es", "it", "nl", "pt", "tl", "sw", "tr", "vi"]
+LATIN_LANGS = latin_served()
+MIN_LETTERS = 40  # about 6-8 words: fewer say little about a language
+MIN_PROBABILITY = 0.9  # among the plausible languages
+MIXED_SHARE = 0.2  # this share of letters in another script: a mixed passage
 
 
 def normalize_lang(code: str | None) -> str | None:
@@ -40,10 +44,11 @@ def normalize_lang(code: str | None) -> str | None:
     code = code.strip().lower().replace("_", "-")
     if not code:
         return None
-    if code in _ALIASES:
-        return _ALIASES[code]
+    known = aliases()
+    if code in known:
+        return known[code]
     base = code.split("-", 1)[0]
-    base = _ALIASES.get(base, base)
+    base = known.get(base, base)
     # A code, not free text: metadata is untrusted and the code is shown and indexed.
     return base if _CODE.fullmatch(base) else None
 
@@ -58,31 +63,44 @@ def script_of(char: str) -> str:
     return name.split(" ", 1)[0]
 
 
-def dominant_script(text: str) -> str | None:
-    """The script most letters of ``text`` are written in, or None when it has no letters."""
+def _script_counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
             script = script_of(char)
             counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return None
-    return max(counts, key=lambda s: counts[s])
+    return counts
 
 
-_identifier = None
+def dominant_script(text: str) -> str | None:
+    """The script most letters of ``text`` are written in, or None when it has no letters."""
+    counts = _script_counts(text)
+    return max(counts, key=lambda s: counts[s]) if counts else None
 
 
-def _langid_classify(text: str) -> str:
-    global _identifier
-    if _identifier is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+@cache
+def _identifier() -> Any:
+    """py3langid, restricted to the registry's plausible Latin languages (and their aliases
+    the model knows, such as Malay for Indonesian)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        ident.set_languages(_LANGID_SET)
-        _identifier = ident
-    lang, _prob = _identifier.classify(text)
-    return str(lang)
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known = set(ident.nb_classes)
+    wanted = {
+        code for lang in languages().values() if lang.identify
+        for code in (lang.code, *lang.aliases) if code in known
+    }
+    ident.set_languages(sorted(wanted))
+    return ident
+
+
+def _classify(text: str) -> tuple[str | None, float]:
+    lang, probability = _identifier().classify(text[:2000])
+    return normalize_lang(str(lang)), float(probability)
+
+
+def _by_script(script: str, default: str) -> str:
+    return for_script(script) or ("und" if script != "LATIN" else default)
 
 
 def detect_language(text: str, *, default: str = "en") -> str:
@@ -96,17 +114,31 @@ def detect_language(text: str, *, default: str = "en") -> str:
     script = dominant_script(text[:2000])
     if script is None:
         return default
-    if script == "DEVANAGARI":
-        return "hi"
     if script != "LATIN":
-        return _SCRIPT_LANG.get(script, "und")
-    return normalize_lang(_langid_classify(text[:2000])) or default
+        return _by_script(script, default)
+    lang, _probability = _classify(text)
+    return lang or default
 
 
-# Scripts that name their language well enough for a fallback analyser.
-_SCRIPT_LANG = {
-    "ARABIC": "ar", "BENGALI": "bn", "CYRILLIC": "ru", "GREEK": "el", "HEBREW": "he",
-    "GUJARATI": "gu", "GURMUKHI": "pa", "TAMIL": "ta", "TELUGU": "te", "KANNADA": "kn",
-    "MALAYALAM": "ml", "THAI": "th", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja",
-    "CJK": "zh",
-}
+def detect_passage_language(text: str, article_lang: str) -> str:
+    """The language of a passage inside an article in ``article_lang``: the article's, unless
+    the passage is clearly written in another language.
+
+    >>> detect_passage_language("Microsoft said so.", "hi")  # a few English words: too little
+    'hi'
+    """
+    counts = _script_counts(text[:2000])
+    if not counts:
+        return article_lang
+    script = max(counts, key=lambda s: counts[s])
+    article_script = languages()[article_lang].script if article_lang in languages() else None
+    if script == article_script:
+        return article_lang
+    if script != "LATIN":
+        return _by_script(script, article_lang)
+    letters = counts[script]
+    others = sum(counts.values()) - letters
+    if letters < MIN_LETTERS or others >= MIXED_SHARE * (letters + others):
+        return article_lang
+    lang, probability = _classify(text)
+    return lang if lang is not None and probability >= MIN_PROBABILITY else article_lang

@@ -14,14 +14,15 @@ from index.analysis.filters import normalize, stemmer_for
 from index.analysis.tokenizers import Word, tokenize
 from index.data import word_list
 from index.errors import BadQuestion
+from index.lang import latin_served, served
 from index.lang.identify import dominant_script, normalize_lang
 
 __all__ = ["MAX_QUESTION_CHARS", "Question", "parse_question", "reporting_stems"]
 
 MAX_QUESTION_CHARS = 1000
-# Lists a Latin-script question is scored against to tell its language; "hi-latn" is Hindi
-# typed in Latin letters.
-_LATIN_CANDIDATES = ("en", "id", "hi-latn")
+# Lists a Latin-script question is scored against to tell its language: the served Latin
+# languages and the romanised lists of the others ("hi-latn": Hindi typed in Latin letters).
+_LATIN_CANDIDATES = (*latin_served(), *(lang.romanised for lang in served() if lang.romanised))
 _SHORT_QUESTION = 3
 
 

@@ -10,6 +10,8 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``guilds``: each Discord server's settings, and when the bot left it;
 * ``feeds``, ``feed_items``: the feeds servers poll and the entries already taken;
 * ``follows``, ``alerts``, ``alert_cursor``: quote alerts and how far they have looked;
+* ``embeddings``, ``vector_state``: passage vectors by model and text, and the ledger of the
+  derived vector index;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
 
@@ -21,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -172,6 +175,29 @@ alert_cursor = Table(
     metadata,
     Column("guild_id", Text, primary_key=True),
     Column("last_log_id", Integer, nullable=False),  # ingest_log entries up to it are done
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("model", Text, primary_key=True),
+    Column("digest", Text, primary_key=True),  # SHA-256 of the embedded text
+    Column("vector", LargeBinary, nullable=False),  # float16, L2-normalised
+)
+
+vector_state = Table(
+    "vector_state",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+passage_vectors = Table(
+    "passage_vectors",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("digest", Text, nullable=False),  # the embeddings row of the passage's text
 )
 
 meta = Table(

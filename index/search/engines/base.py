@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from numpy.typing import ArrayLike
+
 __all__ = ["K1", "B", "Doc", "Engine", "Hit", "Query", "VectorDoc", "VectorIndex"]
 
 # BM25 parameters shared by both engines (tantivy's own, which it does not let us change).
@@ -80,6 +82,10 @@ class Engine(Protocol):
     def search(self, query: Query, k: int) -> list[Hit]:
         """The ``k`` best passages for ``query``, best first."""
 
+    def scores(self, query: Query, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], float]:
+        """The BM25 scores ``search`` would give these passages (found by other means, e.g. the
+        semantic stage); passages that do not match are left out."""
+
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
         """How many passages (of ``lang``) hold ``token`` in ``field`` ("terms" or "keys")."""
 
@@ -111,7 +117,7 @@ class VectorDoc:
     position: int
     collection: str
     lang: str
-    vector: Sequence[float]  # a numpy float32 array in practice
+    vector: ArrayLike  # a float32 numpy array in practice
 
 
 class VectorIndex(Protocol):
@@ -129,10 +135,23 @@ class VectorIndex(Protocol):
         """Make queued changes durable and visible to searches."""
 
     def search_vector(
-        self, vector: Sequence[float], k: int, collections: tuple[str, ...] | None = None
+        self, vector: ArrayLike, k: int, collections: tuple[str, ...] | None = None
     ) -> list[Hit]:
         """The ``k`` passages nearest ``vector`` (score: cosine similarity), best first, among
         ``collections`` only (filtered inside the search, not after a global top-k)."""
 
     def num_vectors(self) -> int:
         """How many passage vectors the index holds."""
+
+    def cosines(
+        self, vector: ArrayLike, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], float]:
+        """Cosine similarity of ``vector`` with these passages' vectors (those it holds)."""
+
+    def stored_id(self) -> str | None: ...
+
+    def reset(self, index_id: str) -> None: ...
+
+    def begin_rebuild(self, index_id: str) -> None: ...
+
+    def finish_rebuild(self) -> None: ...

@@ -12,7 +12,7 @@ import functools
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -148,6 +148,19 @@ class RankBM25Engine:
             for i in top
             if scores[i] > 0
         ]
+
+    @_locked
+    def scores(self, query: Query, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], float]:
+        model = self._model()
+        if model is None:
+            return {}
+        wanted = set(keys)
+        all_scores = model.scores(query)
+        return {
+            (doc.article_id, doc.position): float(all_scores[i])
+            for i, doc in enumerate(model.docs)
+            if (doc.article_id, doc.position) in wanted and all_scores[i] > 0
+        }
 
     @_locked
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:

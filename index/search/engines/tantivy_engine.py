@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import tantivy
@@ -187,7 +187,10 @@ class TantivyEngine:
         if k <= 0:
             return []
         searcher = self._index.searcher()
-        result = searcher.search(self._query(query), limit=k, count=False)
+        return self._hits(searcher, searcher.search(self._query(query), limit=k, count=False))
+
+    @staticmethod
+    def _hits(searcher: tantivy.Searcher, result: tantivy.SearchResult) -> list[Hit]:
         if not result.hits:
             return []
         addresses = [address for _score, address in result.hits]
@@ -199,6 +202,28 @@ class TantivyEngine:
                 result.hits, articles, positions, strict=True
             )
         ]
+
+    def scores(self, query: Query, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], float]:
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        articles = sorted({article for article, _position in wanted})
+        only = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.term_query(
+                self._schema, "article", _article_number(article)))
+            for article in articles
+        ])
+        restricted = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, self._query(query)),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0)),
+        ])
+        searcher = self._index.searcher()
+        limit = max(len(wanted), 1) * 64  # every passage of these articles, in practice
+        return {
+            (hit.article_id, hit.position): hit.score
+            for hit in self._hits(searcher, searcher.search(restricted, limit=limit, count=False))
+            if (hit.article_id, hit.position) in wanted
+        }
 
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
         """Passages holding ``token``; without ``lang``, tantivy's own statistic, which, like the
