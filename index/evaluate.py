@@ -89,9 +89,7 @@ async def evaluate(
     """Index the set's passages, ask every query, average the metrics."""
     folder = Path(folder)
     queries = queries or folder / "queries.dev.jsonl"
-    ranking = dataclasses.replace(
-        ranking or Ranking(), min_coverage=0.0, duplicate_overlap=float("inf")
-    )
+    ranking = dataclasses.replace(ranking or Ranking(), duplicate_overlap=float("inf"))
     drafts = (
         ArticleDraft(text=r["text"], origin=str(r["id"]), lang=r.get("lang"), title=r.get("title"))
         for r in _records(_passages_file(folder))

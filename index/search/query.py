@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from index.analysis.analyzers import is_acronym
 from index.analysis.filters import normalize, stemmer_for
 from index.analysis.tokenizers import Word, tokenize
 from index.data import word_list
@@ -101,7 +102,7 @@ def parse_question(text: str, *, lang: str | None = None) -> Question:
     content: list[Word] = []
     wants_statements = False
     for word, norm in zip(words, norms, strict=True):
-        if norm in question_words:
+        if norm in question_words and not is_acronym(word.text):  # "WHO" is an organisation
             continue
         stemmed = stem.stemWord(norm) if stem is not None else norm
         if stemmed in verbs or norm in word_list("reporting", lists):

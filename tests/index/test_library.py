@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from index.errors import BadQuestion, NotFound
 from index.library import DB_NAME, INDEX_DIR, Library, sample_corpus
+from index.models import ArticleDraft
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -191,14 +192,44 @@ async def test_boilerplate_is_never_quoted(library: Library) -> None:
 async def test_quotes_are_verbatim_passages_of_the_clean_text(library: Library) -> None:
     """Each quote is a stored passage, sliced exactly out of its article's clean text."""
     for answer in await all_quotes(library):
-        scores = [q.score for q in answer.quotes]
-        assert scores == sorted(scores, reverse=True)
+        # Best first, except that an article's third and later quotes wait for other articles'.
+        per_article: dict[str, int] = {}
+        first_turn, waited = [], []
+        for quote in answer.quotes:
+            per_article[quote.article_id] = per_article.get(quote.article_id, 0) + 1
+            (first_turn if per_article[quote.article_id] <= 2 and not waited else waited).append(
+                quote.score)
+        assert first_turn == sorted(first_turn, reverse=True)
         assert len(answer.quotes) <= 5
         for quote in answer.quotes:
             article = await library.article(quote.article_id)
             passages = {p.id: p for p in await library.passages(quote.article_id)}
             passage = passages[quote.passage_id]
             assert quote.text == passage.text == article.clean_text[passage.start : passage.end]
+
+
+async def test_one_article_does_not_fill_the_answer(tmp_path: Path) -> None:
+    """A long article that matches a question in every paragraph gives two quotes; the third
+    goes to the other outlet's report of the same story, though it matches less."""
+    long_one = "\n\n".join([
+        "The Zanzibar ferry strike entered its third day as the harbour stayed closed to "
+        "passenger boats and tourists waited on the quay in Stone Town.",
+        "Ferry crews in Zanzibar say the strike will go on until owners raise wages that have "
+        "not changed since the new fuel levy was introduced two years ago.",
+        "Island traders said the ferry strike had cut deliveries of fruit, so Zanzibar market "
+        "prices rose sharply during the week according to the chamber of commerce.",
+        "The ministry asked both sides of the Zanzibar ferry strike to meet a mediator on "
+        "Friday, and police said the protest at the port remained peaceful.",
+    ])
+    short_one = "Crews of the Zanzibar ferry stopped work over pay, a union official said."
+    async with await Library.open(tmp_path, sample=False) as library:
+        await library.ingest_drafts([
+            ArticleDraft(text=long_one, origin="wire", lang="en", title="Ferry strike"),
+            ArticleDraft(text=short_one, origin="local", lang="en", title="Union news"),
+        ])
+        answer = await library.ask("Zanzibar ferry strike", k=3)
+    outlets = [q.article_id for q in answer.quotes]
+    assert len(outlets) == 3 and len(set(outlets[:2])) == 1 and outlets[2] != outlets[0]
 
 
 async def test_k_limits_the_number_of_quotes(library: Library) -> None:

@@ -132,7 +132,13 @@ class VectorIndex(Protocol):
         """Queue the removal of every vector of these articles."""
 
     def commit(self) -> None:
-        """Make queued changes durable and visible to searches."""
+        """Make queued changes visible to searches."""
+
+    def persist(self) -> None:
+        """Make committed changes durable (the ledger records them only after this)."""
+
+    def load(self) -> int:
+        """Read what the index holds from where it keeps it; returns how many vectors."""
 
     def search_vector(
         self, vector: ArrayLike, k: int, collections: tuple[str, ...] | None = None
