@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import io
 import json
 import logging
@@ -21,7 +22,7 @@ from pathlib import Path
 from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
 from index.errors import StorybotError
-from index.library import Library
+from index.library import DB_NAME, Library
 from index.models import SHARED, SHARED_SCOPE, Scope, guild_collection
 from index.progress import no_progress, terminal_progress
 from index.search.engines import ENGINES
@@ -43,7 +44,7 @@ async def _library(*, sample: bool = True) -> AsyncIterator[Library]:
     turns it off: a corpus being filled with the user's own articles never holds it).
     """
     settings = load_settings()
-    library = await Library.open(settings.data_dir, engine=settings.engine, sample=sample)
+    library = await Library.open(settings.data_dir, sample=sample, **settings.library_options())
     try:
         yield library
     finally:
@@ -94,6 +95,32 @@ async def _cmd_sources(args: argparse.Namespace) -> int:
         collections = [name for name, _count in await library.collections()]
         rows = await library.sources(Scope(tuple(collections)))
     print(format_sources(rows))
+    return 0
+
+
+async def _cmd_store_copy(args: argparse.Namespace) -> int:
+    from index.store import Store
+    from index.store.copy import copy_store
+
+    settings = load_settings()
+    source = await Store.open(settings.database_url.reveal() or settings.data_dir / DB_NAME)
+    try:
+        target = await Store.open(args.to)
+        try:
+            progress = terminal_progress if sys.stderr.isatty() else no_progress
+            counts = await copy_store(source, target, progress)
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    bad = [(name, a, b) for name, a, b in counts if b < a]
+    for name, a, b in counts:
+        print(f"{name:<14} {a:>10} rows here, {b:>10} there")
+    if bad:
+        print("storybot: some rows did not arrive; run the copy again to resume", file=sys.stderr)
+        return 1
+    print(f"copied to {target.where}: every table's rows are there. Point STORYBOT_DATABASE_URL "
+          "at it; the search index and vectors are rebuilt from it at the next start.")
     return 0
 
 
@@ -191,7 +218,13 @@ async def _cmd_run(args: argparse.Namespace) -> int:
               "(type a question, /help for commands, quit to leave).", file=sys.stderr)
         return await _cmd_console(args)
     from bot.runner import run_discord
+    from bot.settings import parse_shards
 
+    if args.shards or args.shard_count:
+        parsed = parse_shards(args.shards or "", str(args.shard_count or ""))
+        if isinstance(parsed, str):
+            raise SettingsError([parsed])
+        settings = dataclasses.replace(settings, shard_ids=parsed[0], shard_count=parsed[1])
     await run_discord(settings, dev_guild=args.dev_guild)
     return 0
 
@@ -257,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--guild", type=int, metavar="ID", help="with --all: only this server's")
     p.set_defaults(func=_cmd_feeds)
 
+    p = sub.add_parser("store", help="the store itself: copy it to PostgreSQL")
+    store_actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = store_actions.add_parser("copy", help="copy everything to another database (resumable)")
+    c.add_argument("--to", required=True, metavar="URL", help="postgresql://user:pw@host/db")
+    p.set_defaults(func=_cmd_store_copy)
+
     p = sub.add_parser("purge", help="delete a Discord server's collection at once")
     p.add_argument("--guild", type=int, metavar="ID", required=True)
     p.set_defaults(func=_cmd_purge)
@@ -288,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the Discord bot (offline console without DISCORD_TOKEN)")
     p.add_argument("--dev-guild", type=int, help="sync commands to this guild id at start")
+    p.add_argument("--shards", help="run only these shards, e.g. 0-1 (with --shard-count)")
+    p.add_argument("--shard-count", type=int, help="how many shards the bot has in all")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("console", help="chat with the bot in the terminal, offline")

@@ -5,7 +5,7 @@ bot carries its content even without the message-content intent.
 
 Example::
 
-    library = await Library.open(settings.data_dir, engine=settings.engine)
+    library = await Library.open(settings.data_dir, **settings.library_options())
     bot = create_bot(library, settings)
     async with bot:
         await bot.start(settings.require_token())
@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -49,7 +49,9 @@ def intents() -> discord.Intents:
 class StorybotBot(commands.Bot):
     """storybot's client. Cogs reach the library and settings through it."""
 
-    def __init__(self, library: Library, settings: Settings, *, close_library: bool = True) -> None:
+    def __init__(
+        self, library: Library, settings: Settings, *, close_library: bool = True, **shards: Any
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -57,6 +59,7 @@ class StorybotBot(commands.Bot):
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             owner_ids=set(settings.owner_ids) or None,
+            **shards,
         )
         self.library = library
         self.settings = settings
@@ -96,6 +99,11 @@ class StorybotBot(commands.Bot):
                 await self.library.close()
 
 
+class ShardedStorybotBot(StorybotBot, commands.AutoShardedBot):
+    """storybot running some of the bot's shards (``--shards 0-1 --shard-count 4``); several
+    such processes, sharing one PostgreSQL store, serve all of Discord between them."""
+
+
 def create_bot(library: Library, settings: Settings, *, close_library: bool = True) -> StorybotBot:
     """Build the bot around an open library.
 
@@ -111,4 +119,9 @@ def create_bot(library: Library, settings: Settings, *, close_library: bool = Tr
     """
     library.max_bytes = settings.max_upload_bytes
     library.fetch_allow_hosts = settings.fetch_allow_hosts
+    if settings.shard_ids is not None:
+        return ShardedStorybotBot(
+            library, settings, close_library=close_library,
+            shard_ids=list(settings.shard_ids), shard_count=settings.shard_count,
+        )
     return StorybotBot(library, settings, close_library=close_library)

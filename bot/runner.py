@@ -47,7 +47,7 @@ async def run_discord(settings: Settings, *, dev_guild: int | None = None) -> No
         raise SettingsError(["STORYBOT_FETCH_ALLOW_HOSTS is for tests and the offline harness; "
                              "a bot connected to Discord fetches public addresses only"])
     configure_logging(settings)
-    library = await Library.open(settings.data_dir, engine=settings.engine)
+    library = await Library.open(settings.data_dir, **settings.library_options())
     bot = create_bot(library, settings)
     try:
         async with bot:

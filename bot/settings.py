@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = ["ENGINES", "VARIABLES", "Secret", "Settings", "SettingsError", "load_settings"]
 
@@ -27,7 +28,8 @@ VARIABLES = (
     "DISCORD_TOKEN", "STORYBOT_DATA_DIR", "STORYBOT_ENGINE", "STORYBOT_DEV_GUILD",
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
     "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
-    "STORYBOT_FETCH_ALLOW_HOSTS",
+    "STORYBOT_FETCH_ALLOW_HOSTS", "STORYBOT_DATABASE_URL", "STORYBOT_SHARDS",
+    "STORYBOT_SHARD_COUNT",
 )
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
@@ -84,6 +86,9 @@ class Settings:
     log_level: str = "INFO"
     purge_after_days: float = 30.0
     alerts_per_hour: int = 5
+    database_url: Secret = field(default_factory=lambda: Secret(""))  # postgresql://…, or SQLite
+    shard_ids: tuple[int, ...] | None = None  # this process's shards (None: not sharded)
+    shard_count: int | None = None
     # host:port of local test servers the fetcher may reach; tests and the offline harness only
     fetch_allow_hosts: frozenset[str] = frozenset()
 
@@ -91,6 +96,13 @@ class Settings:
     def discord_token(self) -> Secret | None:
         """The token, still wrapped, or None when ``DISCORD_TOKEN`` is unset."""
         return self.token if self.token else None
+
+    def library_options(self) -> dict[str, Any]:
+        """How to open the corpus these settings name: ``Library.open(data_dir, **this)``."""
+        return {
+            "engine": self.engine,
+            "database_url": self.database_url.reveal() or None,
+        }
 
     def require_token(self) -> str:
         """The token, or a :class:`SettingsError` explaining how to provide one."""
@@ -194,6 +206,21 @@ def load_settings(
                             f"(127.0.0.1:PORT), got {', '.join(bad)}")
         values["fetch_allow_hosts"] = frozenset(allowed)
 
+    if database := environ.get("STORYBOT_DATABASE_URL", "").strip():
+        if not database.startswith(("postgresql://", "postgres://")):
+            problems.append("STORYBOT_DATABASE_URL must be a postgresql:// URL (leave it empty "
+                            "for the SQLite file in STORYBOT_DATA_DIR)")
+        values["database_url"] = Secret(database)
+
+    shard_ids = environ.get("STORYBOT_SHARDS", "").strip()
+    shard_count = environ.get("STORYBOT_SHARD_COUNT", "").strip()
+    if shard_ids or shard_count:
+        parsed = parse_shards(shard_ids, shard_count)
+        if isinstance(parsed, str):
+            problems.append(parsed)
+        else:
+            values["shard_ids"], values["shard_count"] = parsed
+
     level = environ.get("STORYBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
         problems.append(f"STORYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
@@ -203,6 +230,22 @@ def load_settings(
         raise SettingsError(problems)
     clean = {key: value for key, value in values.items() if value is not None}
     return Settings(**clean)  # type: ignore[arg-type]
+
+
+def parse_shards(shards: str, count: str) -> tuple[tuple[int, ...], int] | str:
+    """``("0-1", "4")`` → ``((0, 1), 4)``; ``"2,3"`` works too. A problem comes back as text."""
+    if not shards or not count.isdigit() or int(count) < 1:
+        return ("STORYBOT_SHARDS and STORYBOT_SHARD_COUNT go together: e.g. 0-1 and 4 "
+                f"(got {shards!r} and {count!r})")
+    ids: list[int] = []
+    for part in shards.split(","):
+        low, _, high = part.strip().partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            return f"STORYBOT_SHARDS must look like 0-1 or 0,2, got {shards!r}"
+        ids.extend(range(int(low), int(high or low) + 1))
+    if not ids or max(ids) >= int(count):
+        return f"STORYBOT_SHARDS {shards!r} must lie within 0-{int(count) - 1}"
+    return tuple(sorted(set(ids))), int(count)
 
 
 class TokenFilter(logging.Filter):

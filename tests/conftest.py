@@ -176,3 +176,42 @@ def tiny_docs() -> list:
                 )
             )
     return docs
+
+
+# --- both stores ----------------------------------------------------------------------------
+#
+# Store tests run against SQLite and, when a PostgreSQL server is at hand, against it too: set
+# STORYBOT_TEST_DATABASE_URL (scripts/cluster prints STORYBOT_DATABASE_URL, which is used when
+# the test variable is unset). Each test gets its own schema, dropped afterwards. On a
+# developer's machine without a server the PostgreSQL cases are skipped; in CI (CI set) they
+# fail instead, so they never silently stop running.
+
+
+def postgres_url() -> str | None:
+    import os
+
+    return os.environ.get("STORYBOT_TEST_DATABASE_URL") or os.environ.get("STORYBOT_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.cluster)])
+async def database_url(request, tmp_path: Path):
+    """Where a test's store lives: a SQLite file, or a fresh schema on a PostgreSQL server."""
+    import os
+    import uuid
+
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite3")
+        return
+    base = postgres_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the PostgreSQL store tests: start scripts/cluster first")
+        pytest.skip("no PostgreSQL server (set STORYBOT_TEST_DATABASE_URL to run these)")
+    schema = "test_" + uuid.uuid4().hex[:12]
+    yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(base.replace("postgresql://", "postgresql+asyncpg://", 1))
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    await engine.dispose()

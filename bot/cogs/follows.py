@@ -149,11 +149,12 @@ class FollowsCog(commands.Cog):
         alerts = self.bot.library.alerts
         async with self._checking:
             now = discord.utils.utcnow()
+            served = {guild.id for guild in self.bot.guilds}  # this process's shards only
             try:
-                await alerts.scan(now)
-                for post in await alerts.due(now, self.bot.settings.alerts_per_hour):
+                await alerts.scan(now, served)
+                for post in await alerts.due(now, self.bot.settings.alerts_per_hour, served):
                     await self._send(post)
-                for post in await alerts.edits():
+                for post in await alerts.edits(served):
                     await self._edit(post)
             except Exception:
                 log.exception("posting alerts failed; trying again later")

@@ -3,20 +3,18 @@
 ``/settings`` (Manage Server) shows the server's settings and turns the shared collection on or
 off for it. When the bot is removed from a server, the server's collection is kept for
 ``STORYBOT_PURGE_AFTER_DAYS`` (the admins may add it back meanwhile), then purged: articles,
-search index and vectors, by a task that looks every ``PURGE_CHECK_HOURS``. Times come from
-``discord.utils.utcnow`` and the task is a ``discord.ext.tasks`` loop, so the offline harness
-can move them.
+search index and vectors, by ``bot/cogs/upkeep.py``. Times come from ``discord.utils.utcnow``,
+so the offline harness can move them.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.render import NO_MENTIONS, render_notice
 
@@ -27,7 +25,6 @@ __all__ = ["ServerCog"]
 
 log = logging.getLogger(__name__)
 
-PURGE_CHECK_HOURS = 6  # how often departed servers are looked at
 
 
 class ServerCog(commands.Cog):
@@ -35,12 +32,6 @@ class ServerCog(commands.Cog):
 
     def __init__(self, bot: StorybotBot) -> None:
         self.bot = bot
-
-    async def cog_load(self) -> None:
-        self.purge_departed.start()
-
-    async def cog_unload(self) -> None:
-        self.purge_departed.cancel()
 
     @app_commands.command(name="settings")
     @app_commands.describe(
@@ -85,14 +76,3 @@ class ServerCog(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.bot.library.guild_joined(guild.id)
-
-    @tasks.loop(hours=PURGE_CHECK_HOURS)
-    async def purge_departed(self) -> None:
-        """Purge the collections of servers left longer ago than the grace period."""
-        grace = timedelta(days=self.bot.settings.purge_after_days)
-        for guild_id in await self.bot.library.purge_departed(discord.utils.utcnow(), grace):
-            log.info("purged the collection of server %s, left over %s ago", guild_id, grace)
-
-    @purge_departed.before_loop
-    async def _ready(self) -> None:
-        await self.bot.wait_until_ready()

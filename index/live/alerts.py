@@ -18,6 +18,7 @@ import hashlib
 import json
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -138,11 +139,13 @@ class Alerts:
             raise NotFound("follow", str(follow_id))
         return removed
 
-    async def scan(self, now: datetime) -> int:
-        """Queue alerts for articles ingested since each server's cursor; returns how many."""
+    async def scan(self, now: datetime, guilds: Collection[int] | None = None) -> int:
+        """Queue alerts for articles ingested since each server's cursor (of ``guilds`` only:
+        the servers this process serves); returns how many."""
         by_guild: dict[int, list[Follow]] = defaultdict(list)
         for follow in await self.live.follows():
-            by_guild[follow.guild_id].append(follow)
+            if guilds is None or follow.guild_id in guilds:
+                by_guild[follow.guild_id].append(follow)
         new = 0
         for guild_id, follows in by_guild.items():
             new += await self._scan_guild(guild_id, follows, now)
@@ -166,16 +169,18 @@ class Alerts:
             found = await run_cpu(_find, follows, items)
             total += await self.live.record_alerts(guild_id, found, batch[-1][0], now)
 
-    async def due(self, now: datetime, per_hour: int) -> list[AlertPost]:
-        """Claim the posts due now: per follow, pending quotes up to ``per_hour`` an hour, then
-        the rest as one summary."""
+    async def due(
+        self, now: datetime, per_hour: int, guilds: Collection[int] | None = None
+    ) -> list[AlertPost]:
+        """Claim the posts due now (for follows in ``guilds``, when given): per follow, pending
+        quotes up to ``per_hour`` an hour, then the rest as one summary."""
         pending: dict[int, list[Any]] = defaultdict(list)
         for row in await self.live.pending_alerts():
             pending[int(row.follow_id)].append(row)
         posts = []
         for follow_id, rows in pending.items():
             follow = await self.live.follow(follow_id)
-            if follow is None:
+            if follow is None or (guilds is not None and follow.guild_id not in guilds):
                 continue
             room = max(per_hour - await self.live.posted_since(follow_id, now - _HOUR), 0)
             for row in rows[:room]:
@@ -187,13 +192,15 @@ class Alerts:
                 posts.append(await self._summary(follow, rest))
         return posts
 
-    async def edits(self) -> list[AlertPost]:
+    async def edits(self, guilds: Collection[int] | None = None) -> list[AlertPost]:
         """Posted alerts whose quote has since appeared in more outlets: their messages are to
         be edited to say so (claimed, so one process edits each)."""
         out = []
         for row in await self.live.alerts_to_edit():
             follow = await self.live.follow(int(row.follow_id))
-            if follow is not None and await self.live.claim_edit(follow.id, row.quote_key):
+            if follow is None or (guilds is not None and follow.guild_id not in guilds):
+                continue
+            if await self.live.claim_edit(follow.id, row.quote_key):
                 post = await self._post(follow, row)
                 out.append(replace(post, message_id=int(row.message_id)))
         return out

@@ -26,6 +26,7 @@ from index.store.schema import (
     follows,
     guilds,
     ingest_log,
+    leases,
 )
 from index.store.store import Store
 
@@ -55,6 +56,33 @@ class LiveStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.engine = store.engine
+
+    # --- leases ----------------------------------------------------------------------------
+
+    async def claim(self, name: str, holder: str, until: datetime, now: datetime) -> bool:
+        """Claim (or renew) the lease ``name`` until ``until``; True if ``holder`` has it now.
+        A lease whose time has passed goes to whoever asks next."""
+        try:
+            async with self.store.writing() as conn:
+                await conn.execute(insert(leases).values(name=name, holder=holder,
+                                                         until=iso(until)))
+            return True
+        except IntegrityError:
+            pass
+        async with self.store.writing() as conn:
+            taken = await conn.execute(
+                update(leases).where(
+                    leases.c.name == name,
+                    or_(leases.c.until < iso(now), leases.c.holder == holder),
+                ).values(holder=holder, until=iso(until))
+            )
+        return bool(taken.rowcount)
+
+    async def unclaim(self, name: str, holder: str) -> None:
+        async with self.store.writing() as conn:
+            await conn.execute(
+                delete(leases).where(leases.c.name == name, leases.c.holder == holder)
+            )
 
     # --- feeds -----------------------------------------------------------------------------
 
@@ -100,24 +128,27 @@ class LiveStore:
         return _feed(row)
 
     async def claim_due_feed(self, now: datetime, lease_until: datetime, me: str) -> Feed | None:
-        """Claim one feed due for a poll (no live lease on it), or None when none is due."""
+        """Claim one feed due for a poll (no live lease on it), or None when none is due.
+
+        On PostgreSQL the due row is locked with ``FOR UPDATE SKIP LOCKED``, so processes
+        claiming at the same moment take different feeds; the lease set in the same
+        transaction keeps the feed theirs until it lapses."""
         due = and_(feeds.c.next_poll_at <= iso(now),
                    or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < iso(now)))
-        async with self.engine.connect() as conn:
-            candidates = [int(r[0]) for r in await conn.execute(
-                select(feeds.c.id).where(due).order_by(feeds.c.next_poll_at).limit(20)
-            )]
-        for feed_id in candidates:
+        for _attempt in range(20):
             async with self.store.writing() as conn:
-                claimed = await conn.execute(
-                    update(feeds).where(feeds.c.id == feed_id, due)
-                    .values(lease_until=iso(lease_until), leased_by=me)
-                )
+                row = (await conn.execute(
+                    select(feeds).where(due).order_by(feeds.c.next_poll_at).limit(1)
+                    .with_for_update(skip_locked=True)
+                )).first()
+                if row is None:
+                    return None
+                # Checked again in the update: SQLite has no row locks, and another process
+                # may have claimed the row since it was read.
+                claimed = await conn.execute(update(feeds).where(feeds.c.id == row.id, due)
+                                             .values(lease_until=iso(lease_until), leased_by=me))
             if claimed.rowcount:
-                async with self.engine.connect() as conn:
-                    row = (await conn.execute(select(feeds).where(feeds.c.id == feed_id))).first()
-                if row is not None:
-                    return _feed(row)
+                return _feed(row)
         return None
 
     async def next_poll(self) -> str | None:

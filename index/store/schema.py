@@ -12,6 +12,7 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``follows``, ``alerts``, ``alert_cursor``: quote alerts and how far they have looked;
 * ``embeddings``, ``vector_state``: passage vectors by model and text, and the ledger of the
   derived vector index;
+* ``leases``: work one process at a time does (embedding, purges), claimed until a time;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
 
@@ -33,7 +34,11 @@ from sqlalchemy import (
     true,
 )
 
-__all__ = ["articles", "index_state", "ingest_log", "meta", "metadata", "passages"]
+__all__ = [
+    "alert_cursor", "alerts", "articles", "embeddings", "feed_items", "feeds", "follows",
+    "guilds", "index_state", "ingest_log", "leases", "meta", "metadata", "passage_vectors",
+    "passages", "vector_state",
+]
 
 metadata = MetaData()
 
@@ -198,6 +203,14 @@ passage_vectors = Table(
     Column("article_id", Text, primary_key=True),
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("digest", Text, nullable=False),  # the embeddings row of the passage's text
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", Text, primary_key=True),  # the work: "embed", "purge"
+    Column("holder", Text, nullable=False),  # which process
+    Column("until", Text, nullable=False),  # ISO time the claim lapses
 )
 
 meta = Table(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from sqlalchemy import (
     union,
     update,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from index.errors import StoreError
@@ -43,6 +46,9 @@ from index.store.schema import articles, guilds, index_state, ingest_log, meta, 
 
 __all__ = ["Store", "StoredArticle", "content_hash"]
 
+log = logging.getLogger(__name__)
+
+CONNECT_ATTEMPTS = 6  # about 15 s of retries for a database server that is starting
 _KEYS_PER_QUERY = 400
 # How an article's outlet is shown and grouped: its registered domain, else the name it gave.
 _OUTLET = func.coalesce(articles.c.domain, articles.c.source, "")
@@ -118,6 +124,22 @@ def database_url(path_or_url: Path | str) -> str:
     return f"sqlite+aiosqlite:///{value}"
 
 
+def _engine_for(url: str) -> tuple[AsyncEngine, str | None]:
+    """An async engine, and the schema a PostgreSQL URL names (``?schema=storybot``) for its
+    tables, if any."""
+    parsed = make_url(url)
+    schema = parsed.query.get("schema")
+    if parsed.get_backend_name() != "postgresql" or not schema:
+        return create_async_engine(url), None
+    if not isinstance(schema, str) or not schema.isidentifier():
+        raise StoreError(f"the schema in the database URL must be a plain name, got {schema!r}")
+    engine = create_async_engine(
+        parsed.difference_update_query(["schema"]),
+        connect_args={"server_settings": {"search_path": schema}},
+    )
+    return engine, schema
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
@@ -143,16 +165,27 @@ class Store:
         return Path(database) if self.engine.dialect.name == "sqlite" and database else None
 
     @classmethod
-    async def open(cls, path_or_url: Path | str) -> Store:
+    async def open(
+        cls, path_or_url: Path | str, *, connect_attempts: int = CONNECT_ATTEMPTS
+    ) -> Store:
+        """Open a SQLite file or a database server, bring its schema up to date.
+
+        A server that cannot be reached is tried ``connect_attempts`` times with growing
+        pauses (it may be starting), then a ``StoreError`` names it (without its password).
+        """
         url = database_url(path_or_url)
         if url.startswith("sqlite"):
             Path(str(path_or_url)).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine, schema = _engine_for(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         where = engine.url.render_as_string(hide_password=True)
         store = cls(engine, where.removeprefix("sqlite+aiosqlite:///"))
         try:
+            await store._connect(connect_attempts)
+            if schema:
+                async with engine.begin() as conn:
+                    await conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             await store._migrate()
         except BaseException:
             await engine.dispose()  # or its connection threads keep the process alive
@@ -161,6 +194,25 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    async def _connect(self, attempts: int) -> None:
+        pause = 0.5
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.engine.connect() as conn:
+                    await conn.exec_driver_sql("SELECT 1")
+                return
+            except (OSError, DBAPIError) as error:
+                if attempt == attempts:
+                    reason = getattr(error, "orig", None) or error
+                    raise StoreError(
+                        f"cannot reach the database at {self.where} after {attempts} tries "
+                        f"({type(reason).__name__}: {str(reason).splitlines()[0][:200]})"
+                    ) from None
+                log.warning("the database at %s is not answering (%s); trying again in %.1f s",
+                            self.where, type(error).__name__, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 8.0)
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncConnection]:

@@ -43,9 +43,10 @@ def _article(text_: str, url: str | None = None) -> StoredArticle:
     )
 
 
-async def test_a_new_store_is_at_the_newest_revision(tmp_path: Path) -> None:
-    """Opening an empty file creates every table and records the newest schema revision."""
-    store = await Store.open(tmp_path / "s.sqlite3")
+async def test_a_new_store_is_at_the_newest_revision(database_url: str) -> None:
+    """Opening an empty store (SQLite or PostgreSQL) creates every table and records the newest
+    schema revision."""
+    store = await Store.open(database_url)
     try:
         async with store.engine.connect() as conn:
             assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
@@ -72,14 +73,35 @@ async def test_a_store_made_before_migrations_is_adopted_with_its_articles(
         await store.close()
 
 
-async def test_a_store_from_a_newer_storybot_is_refused_untouched(tmp_path: Path) -> None:
-    """A schema revision this code does not know is an error naming the file, not a rewrite."""
-    path = tmp_path / "new.sqlite3"
-    store = await Store.open(path)
+async def test_a_store_from_a_newer_storybot_is_refused_untouched(database_url: str) -> None:
+    """A schema revision this code does not know is an error naming the store, not a rewrite."""
+    store = await Store.open(database_url)
     async with store.engine.begin() as conn:
         await conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    where = store.where
     await store.close()
-    with pytest.raises(StoreError, match=r"new\.sqlite3.*9999.*newer"):
-        await Store.open(path)
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
+    with pytest.raises(StoreError, match=r"9999.*newer") as refused:
+        await Store.open(database_url)
+    assert where in str(refused.value)
+    assert await _stored_revision(database_url) == "9999"
+
+
+async def _stored_revision(database_url: str) -> str:
+    """The revision a store records, read without Store (which would refuse to open it)."""
+    from index.store.store import _engine_for
+    from index.store.store import database_url as to_url
+
+    engine, _schema = _engine_for(to_url(database_url))
+    try:
+        async with engine.connect() as conn:
+            return str(await conn.scalar(text("SELECT version_num FROM alembic_version")))
+    finally:
+        await engine.dispose()
+
+
+async def test_an_unreachable_server_is_named_without_its_password() -> None:
+    """A database that does not answer is retried, then reported by address, password hidden."""
+    with pytest.raises(StoreError) as refused:
+        await Store.open("postgresql://storybot:hunter2@127.0.0.1:9/storybot", connect_attempts=2)
+    message = str(refused.value)
+    assert "127.0.0.1:9/storybot" in message and "hunter2" not in message and "2 tries" in message
