@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
@@ -31,8 +32,10 @@ __all__ = ["main"]
 log = logging.getLogger("storybot")
 
 
-def _engine() -> str:
-    return load_settings().engine
+def _engine() -> tuple[str, dict[str, Any]]:
+    """The engine the settings name, with its options (the cluster's URL for opensearch)."""
+    settings = load_settings()
+    return settings.engine, settings.engine_options()
 
 
 @asynccontextmanager
@@ -43,7 +46,10 @@ async def _library(*, sample: bool = True) -> AsyncIterator[Library]:
     turns it off: a corpus being filled with the user's own articles never holds it).
     """
     settings = load_settings()
-    library = await Library.open(settings.data_dir, engine=settings.engine, sample=sample)
+    library = await Library.open(
+        settings.data_dir, engine=settings.engine, sample=sample,
+        engine_options=settings.engine_options(),
+    )
     try:
         yield library
     finally:
@@ -118,7 +124,10 @@ async def _cmd_reindex(args: argparse.Namespace) -> int:
 async def _cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import METRICS, evaluate
 
-    result = await evaluate(args.dir, queries=args.queries, engine=_engine(), limit=args.limit)
+    engine, options = _engine()
+    result = await evaluate(
+        args.dir, queries=args.queries, engine=engine, engine_options=options, limit=args.limit
+    )
     if args.json:
         print(json.dumps(result))
     else:

@@ -44,7 +44,9 @@ async def run_discord(settings: Settings, *, dev_guild: int | None = None) -> No
         settings = dataclasses.replace(settings, dev_guild=dev_guild)
     token = settings.require_token()
     configure_logging(settings)
-    library = await Library.open(settings.data_dir, engine=settings.engine)
+    library = await Library.open(
+        settings.data_dir, engine=settings.engine, engine_options=settings.engine_options()
+    )
     bot = create_bot(library, settings)
     try:
         async with bot:

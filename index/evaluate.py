@@ -9,12 +9,13 @@ they decide what to show, not the order.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gzip
 import json
 import math
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +23,7 @@ from index.errors import BadQuestion
 from index.library import Library
 from index.models import ArticleDraft
 from index.search.answer import Ranking
+from index.search.engines import discard, throwaway_options
 
 __all__ = ["METRICS", "evaluate", "metrics_for"]
 
@@ -73,8 +75,14 @@ async def evaluate(
     engine: str = "tantivy",
     ranking: Ranking | None = None,
     limit: int | None = None,
+    engine_options: dict[str, Any] | None = None,
+    on_ranked: Callable[[dict[str, Any], list[str]], None] | None = None,
 ) -> dict[str, float | int | str]:
-    """Index the set's passages, ask every query, average the metrics."""
+    """Index the set's passages, ask every query, average the metrics.
+
+    ``on_ranked(query_record, ranked_passage_ids)`` sees each question's ranking (to compare
+    engines). On a cluster the throwaway corpus gets an index of its own, deleted at the end.
+    """
     folder = Path(folder)
     queries = queries or folder / "queries.dev.jsonl"
     ranking = dataclasses.replace(
@@ -88,7 +96,10 @@ async def evaluate(
     totals = dict.fromkeys(METRICS, 0.0)
     n = 0
     with tempfile.TemporaryDirectory(prefix="storybot-eval-") as tmp:
-        library = await Library.open(tmp, engine=engine, sample=False, ranking=ranking)
+        library = await Library.open(
+            tmp, engine=engine, sample=False, ranking=ranking,
+            engine_options=throwaway_options(engine, engine_options),
+        )
         try:
             _report, ids = await library.ingest_drafts(drafts, whole_passages=True)
             by_article: dict[str, list[str]] = {}
@@ -104,12 +115,17 @@ async def evaluate(
                         ranked.extend(by_article.get(quote.article_id, ()))
                 except BadQuestion:
                     pass  # counts as a miss
+                if on_ranked is not None:
+                    on_ranked(record, ranked[:_DEPTH])
                 scores = metrics_for(ranked[:_DEPTH], set(record["relevant"]))
                 for name in METRICS:
                     totals[name] += scores[name]
                 n += 1
         finally:
-            await library.close()
+            try:
+                await asyncio.to_thread(discard, library.engine)
+            finally:
+                await library.close()
     result: dict[str, float | int | str] = {"set": folder.name, "n": n}
     result.update({name: round(totals[name] / n, 4) if n else 0.0 for name in METRICS})
     return result

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from index.analysis.analyzers import analyzer_for
 from index.errors import BadInput, BadQuestion, NotFound
@@ -81,8 +82,11 @@ class Library:
         engine: str = "tantivy",
         sample: bool = True,
         ranking: Ranking | None = None,
+        engine_options: Mapping[str, Any] | None = None,
     ) -> Library:
         """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
+
+        ``engine_options`` go to the engine (opensearch: ``url``, ``prefix``; see make_engine).
 
         With ``sample`` a new, empty corpus first gets the bundled sample articles, so a new
         installation can answer at once. They are marked as the sample and removed as soon as
@@ -93,7 +97,9 @@ class Library:
         data_dir.mkdir(parents=True, exist_ok=True)
         store = await Store.open(data_dir / DB_NAME)
         try:
-            built = await _open_engine(store, engine, data_dir / INDEX_DIR)
+            built = await _open_engine(
+                store, engine, data_dir / INDEX_DIR, dict(engine_options or {})
+            )
         except BaseException:
             await store.close()
             raise
@@ -526,7 +532,9 @@ class Library:
         return passage, before.text if before else "", after.text if after else ""
 
 
-async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
+async def _open_engine(
+    store: Store, engine: str, path: Path, options: dict[str, Any] | None = None
+) -> Engine:
     """The engine, with a ledger in the store that describes it.
 
     An index is reused only when it carries the id of the index the store's ledger was written
@@ -534,14 +542,18 @@ async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
     used with another engine) it is emptied under a new id with a new, empty ledger, and
     ``sync`` fills it from the store.
     """
-    built = await asyncio.to_thread(make_engine, engine, path)
-    found = await asyncio.to_thread(built.stored_id)
-    if found is None or found != await store.index_id():
-        if found is not None:
-            log.warning("the %s index is not this store's; rebuilding it", engine)
-        index_id = uuid.uuid4().hex
-        await asyncio.to_thread(built.reset, index_id)
-        await store.reset_index_state(index_id)
+    built = await asyncio.to_thread(lambda: make_engine(engine, path, **(options or {})))
+    try:  # a cluster engine may fail here (unreachable): release its connections then
+        found = await asyncio.to_thread(built.stored_id)
+        if found is None or found != await store.index_id():
+            if found is not None:
+                log.warning("the %s index is not this store's; rebuilding it", engine)
+            index_id = uuid.uuid4().hex
+            await asyncio.to_thread(built.reset, index_id)
+            await store.reset_index_state(index_id)
+    except BaseException:
+        await asyncio.to_thread(built.close)
+        raise
     return built
 
 
