@@ -139,8 +139,15 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
 async def _cmd_bench(args: argparse.Namespace) -> int:
     from index.bench import format_table, run_bench
 
+    options = {}
+    if "opensearch" in args.engines:
+        settings = load_settings()
+        if not settings.opensearch_url:
+            raise SettingsError(["STORYBOT_OPENSEARCH_URL must be set to bench opensearch"])
+        options["opensearch"] = {"url": settings.opensearch_url.reveal()}
     rows = await run_bench(
-        passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines
+        passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines,
+        engine_options=options,
     )
     print(json.dumps(rows) if args.json else format_table(rows))
     return 0
@@ -230,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passages", type=int, default=100_000)
     p.add_argument("--queries", type=int, default=1000, help="questions to time per engine")
     p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
-    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    p.add_argument("--engines", nargs="+", choices=ENGINES, default=["tantivy", "rank-bm25"],
+                   help="default tantivy rank-bm25; opensearch needs STORYBOT_OPENSEARCH_URL")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench)
 
