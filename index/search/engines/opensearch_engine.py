@@ -26,8 +26,10 @@ counts, per field, only the passages that have the field (an article without a t
 title), where tantivy counts every passage, so title and key scores of a corpus with empty
 fields differ slightly (see README, "Running on a cluster").
 
-**Counts** (``doc_freq``, ``num_docs``) are live counts (``_count``), cached for a few seconds
-and dropped at every commit: a question asks for a dozen of them, each a round trip.
+**Counts** (``doc_freq``, ``num_docs``) are live counts, cached for a few seconds and dropped
+at every commit. The ranking asks for the document frequency of each question word right after
+the search, so a search also counts its own terms and keys over the whole index (a ``global``
+aggregation in the same request): a question costs one round trip per search, not a dozen.
 """
 
 from __future__ import annotations
@@ -43,15 +45,10 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, TransportError
 
-from index.errors import ClusterError
 from index.search.engines.base import Doc, Hit, Query, VectorDoc
 from index.search.engines.opensearch_address import ClusterAddress
-from index.search.engines.opensearch_client import (
-    TRANSIENT_STATUSES,
-    Retry,
-    connect,
-    with_backoff,
-)
+from index.search.engines.opensearch_bulk import Action, BulkSender
+from index.search.engines.opensearch_client import Retry, connect, with_backoff
 from index.search.engines.opensearch_schema import (
     bm25_query,
     cosine_from_score,
@@ -111,9 +108,10 @@ class OpenSearchEngine:
         self.replicas = replicas
         self.retry = retry or Retry()
         self.client: OpenSearch = connect(self.address, timeout=timeout)
+        self._sender = BulkSender(self.client, self.address, self.retry)
         self._own = re.compile(re.escape(prefix) + r"-([a-z0-9]{1,64})")
         self._write_index: str | None = None  # set during a rebuild: the index being built
-        self._actions: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        self._actions: list[Action] = []
         self._queued_bytes = 0
         self._unrefreshed = False
         self._counts: dict[tuple[str, str | None, str | None], tuple[float, int]] = {}
@@ -256,69 +254,31 @@ class OpenSearchEngine:
             self._flush()
 
     def _discard_queue(self) -> None:
+        """Forget what is queued, after waiting for chunks already out (they name an index
+        or the alias, which must not move under them)."""
         self._actions = []
         self._queued_bytes = 0
+        self._sender.drain()
 
     def _flush(self, index: str | None = None) -> None:
-        """Send the queued actions as one bulk request; retry the items that failed for a
-        transient reason (busy, shard unavailable) and the whole request on connection
-        errors, with back-off."""
+        """Hand the queued actions to the background sender (see opensearch_bulk)."""
         if not self._actions:
             return
         pending, self._actions, self._queued_bytes = self._actions, [], 0
-        index = index or self._target
-        waits = self.retry.waits()
-        for attempt in range(self.retry.attempts):
-            body: list[dict[str, Any]] = []
-            for action, source in pending:
-                body.append(action)
-                if source is not None:
-                    body.append(source)
-            response = self._bulk(index, body, len(pending))
-            self._unrefreshed = True
-            if not response.get("errors"):
-                return
-            failed, reasons = [], set()
-            for item, sent in zip(response["items"], pending, strict=True):
-                result = next(iter(item.values()))
-                status = int(result.get("status", 200))
-                if status < 300:
-                    continue
-                if status == 404 and "delete" in item:
-                    continue  # gone already (a retried chunk)
-                if status == 404 and "update" in item:
-                    # a vector for a passage the index no longer holds (deleted meanwhile)
-                    log.debug("no passage %s for its vector", result.get("_id"))
-                    continue
-                if status not in TRANSIENT_STATUSES:
-                    raise ClusterError(f"index passage {result.get('_id')}", self.address.shown,
-                                       attempt + 1, _reason(result))
-                failed.append(sent)
-                reasons.add(_reason(result))
-            if not failed:
-                return
-            if attempt == len(waits):
-                break
-            log.warning("%d of %d bulk actions were refused (%s); retrying them in %.1f s",
-                        len(failed), len(pending), "; ".join(sorted(reasons)), waits[attempt])
-            time.sleep(waits[attempt])
-            pending = failed
-        raise ClusterError(f"index {len(pending)} passages", self.address.shown,
-                           self.retry.attempts, "; ".join(sorted(reasons)))
+        self._sender.submit(index or self._target, pending)
+        self._unrefreshed = True
 
-    def _bulk(self, index: str, body: list[dict[str, Any]], count: int) -> dict[str, Any]:
-        response: dict[str, Any] = self._call(
-            f"send {count} bulk actions to {index}",
-            lambda: self.client.bulk(body=body, index=index),
-        )
-        return response
+    def _send_all(self, index: str | None = None) -> None:
+        """Send everything queued and wait until the cluster has taken it."""
+        self._flush(index)
+        self._sender.drain()
 
     def delete_articles(self, article_ids: Iterable[str]) -> None:
         ids = list(dict.fromkeys(article_ids))
         if not ids:
             return
-        self._flush()
-        if self._unrefreshed:  # a delete by query sees only what a refresh made visible
+        self._send_all()
+        if self._unrefreshed:  # the search for their passages sees only what was refreshed
             self._refresh(self._target)
         for i in range(0, len(ids), 1000):
             self._delete_where(self._target, {"terms": {"article": ids[i : i + 1000]}})
@@ -338,18 +298,19 @@ class OpenSearchEngine:
                 body["search_after"] = after
             hits = self._search(body, {"allow_partial_search_results": "false"}, index)
             if not hits:
-                return
+                break
             for hit in hits:
                 self._actions.append(({"delete": {"_id": hit["_id"]}}, None))
             self._flush(index)
             after = hits[-1]["sort"]
+        self._sender.drain()
 
     def _refresh(self, index: str) -> None:
         self._call(f"refresh {index}", lambda: self.client.indices.refresh(index=index))
         self._unrefreshed = False
 
     def commit(self) -> None:
-        self._flush()
+        self._send_all()
         if self._unrefreshed:
             self._refresh(self._target)
         self._forget_counts()
@@ -362,22 +323,59 @@ class OpenSearchEngine:
 
     # --- searches ----------------------------------------------------------------------------
 
+    def _request(
+        self, body: dict[str, Any], params: dict[str, str], index: str | None = None
+    ) -> dict[str, Any]:
+        response: dict[str, Any] = self._call("search", lambda: self.client.search(
+            index=index or self.prefix, body=body, params=params))
+        return response
+
     def _search(
         self, body: dict[str, Any], params: dict[str, str], index: str | None = None
     ) -> list[dict[str, Any]]:
-        response = self._call("search", lambda: self.client.search(
-            index=index or self.prefix, body=body, params=params))
-        hits: list[dict[str, Any]] = response["hits"]["hits"]
+        hits: list[dict[str, Any]] = self._request(body, params, index)["hits"]["hits"]
         return hits
 
     def search(self, query: Query, k: int) -> list[Hit]:
+        """The ``k`` best passages; the same request counts, over the whole index, the
+        passages holding each of the query's terms and keys (what the ranking asks next)."""
         if k <= 0:
             return []
         dsl = bm25_query(query)
         if dsl is None:
             return []
-        hits = self._search({"query": dsl, "size": k}, _SEARCH_PARAMS)
+        body: dict[str, Any] = {"query": dsl, "size": k}
+        wanted = self._uncounted(query)
+        if wanted:
+            body["aggs"] = {"all": {"global": {}, "aggs": {"df": {"filters": {"filters": {
+                str(i): {"term": {field: token}} for i, (field, token) in enumerate(wanted)
+            }}}}}}
+        now = time.monotonic()
+        response = self._request(body, _SEARCH_PARAMS)
+        if wanted:
+            counted = response["aggregations"]["all"]
+            buckets = counted["df"]["buckets"]
+            with self._counts_lock:
+                self._counts[("", None, None)] = (now, int(counted["doc_count"]))
+                for i, (field, token) in enumerate(wanted):
+                    self._counts[(field, token, None)] = (now, int(buckets[str(i)]["doc_count"]))
+        hits = response["hits"]["hits"]
         return [Hit(*hit_key(h["_id"]), float(h["_score"])) for h in hits]
+
+    def _uncounted(self, query: Query) -> list[tuple[str, str]]:
+        """The query's (field, token) pairs without a fresh cached ``doc_freq``."""
+        now = time.monotonic()
+        with self._counts_lock:
+            if len(self._counts) > 50_000:
+                self._counts.clear()
+            return [
+                (field, token) for field, weights in query.fields()[:2]
+                for token, weight in weights.items()
+                if weight > 0 and not (
+                    (cached := self._counts.get((field, token, None)))
+                    and now - cached[0] < _COUNT_TTL
+                )
+            ]
 
     def search_vector(
         self, vector: Sequence[float], k: int, collections: tuple[str, ...] | None = None
@@ -426,12 +424,9 @@ class OpenSearchEngine:
         return self._count(("vector", None, None), {"exists": {"field": "vector"}})
 
     def close(self) -> None:
-        self._discard_queue()
-        self.client.close()
+        self._actions = []
+        try:
+            self._sender.close()
+        finally:
+            self.client.close()
 
-
-def _reason(result: dict[str, Any]) -> str:
-    error = result.get("error")
-    if isinstance(error, dict):
-        return f"{error.get('type')}: {error.get('reason')}"
-    return f"HTTP {result.get('status')}"
