@@ -272,3 +272,38 @@ def test_the_password_is_never_shown(cluster_url: str) -> None:
         assert "hunter2" not in repr(engine) and "bob:***@" in repr(engine)
     finally:
         engine.close()
+
+
+def test_ties_and_empty_titles_as_in_tantivy(tmp_path: Path, engine: OpenSearchEngine) -> None:
+    """Identical passages tie and come back in the order they were indexed, as in tantivy;
+    passages without a title count in the title statistics as in tantivy, so title matches
+    are the same passages, their scores a little apart (see the engine docstring)."""
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(60)]
+    docs = []
+    for i in range(1, 301):
+        terms = rng.choices(vocab, k=rng.randint(5, 30))
+        if i % 7 == 0:
+            terms = ["same", "words", "again"]  # forty-odd identical passages
+        title = rng.choices(vocab, k=rng.randint(2, 6)) if i % 3 else []
+        docs.append(Doc(f"a{rng.randrange(16 ** 11):011x}", 0, "en", terms, [], (), "shared",
+                        title))
+    tantivy = TantivyEngine(tmp_path / "ties")
+    try:
+        for each in (tantivy, engine):
+            each.add(docs)
+            each.commit()
+        tied = Query({"same": 1.0, "words": 1.0}, {})
+        assert [(h.article_id, h.position) for h in engine.search(tied, 20)] == [
+            (h.article_id, h.position) for h in tantivy.search(tied, 20)]
+        for word in ("w3", "w17", "w42"):
+            query = Query({word: 1.0}, {}, title_weight=1.0)
+            want = {(h.article_id, h.position): h.score for h in tantivy.search(query, 300)}
+            got = {(h.article_id, h.position): h.score for h in engine.search(query, 300)}
+            assert got.keys() == want.keys()
+            # the placeholders lengthen the average title by 12% (a third of
+            # the passages have none): title scores stay within 10% of tantivy's
+            for key, score in want.items():
+                assert got[key] == pytest.approx(score, rel=0.1)
+    finally:
+        tantivy.close()

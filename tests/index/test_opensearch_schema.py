@@ -10,7 +10,9 @@ from index.search.engines.base import K1, B
 from index.search.engines.opensearch_address import ClusterAddress, mask
 from index.search.engines.opensearch_client import Retry, is_transient, with_backoff
 from index.search.engines.opensearch_schema import (
+    EMPTY,
     bm25_query,
+    bm25_search,
     cosine_from_score,
     doc_id,
     doc_source,
@@ -91,11 +93,25 @@ def test_the_mapping_scores_with_storybots_bm25_and_holds_vectors() -> None:
 def test_documents_carry_tokens_joined_and_an_id_per_passage() -> None:
     doc = Doc("a0000000000f", 3, "hi", ["मुंब", "बारिश"], ["MMB"], ("उदाहरण समाचार", "x.example"),
               "guild:1", ["बारिश"])
-    assert doc_source(doc) == {
-        "article": "a0000000000f", "position": 3, "lang": "hi",
+    assert doc_source(doc, 7) == {
+        "article": "a0000000000f", "position": 3, "seq": 7, "lang": "hi",
         "source": ["उदाहरण समाचार", "x.example"], "collection": "guild:1",
         "terms": "मुंब बारिश", "keys": "MMB", "title": "बारिश"}
     assert hit_key(doc_id("a0000000000f", 3)) == ("a0000000000f", 3)
+
+
+def test_empty_fields_hold_a_token_no_question_has() -> None:
+    """So Lucene counts every passage in every field, as tantivy does."""
+    source = doc_source(Doc("a0000000000f", 0, "en", ["x"], [], ()), 1)
+    assert source["keys"] == source["title"] == EMPTY
+    assert not any(ch.isalnum() for ch in EMPTY)
+
+
+def test_ties_go_to_the_passage_indexed_first() -> None:
+    body = bm25_search(Query({"x": 1.0}, {}), 5)
+    assert body is not None and body["size"] == 5 and body["track_scores"] is True
+    assert body["sort"] == [{"_score": {"order": "desc"}}, {"seq": {"order": "asc"}}]
+    assert bm25_search(Query({}, {}), 5) is None
 
 
 def test_backoff_retries_transient_failures_then_names_the_cluster() -> None:

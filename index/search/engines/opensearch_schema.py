@@ -25,7 +25,9 @@ from index.search.engines.base import K1, B, Doc, Query
 
 __all__ = [
     "DIMENSION",
+    "EMPTY",
     "bm25_query",
+    "bm25_search",
     "cosine_from_score",
     "doc_id",
     "doc_source",
@@ -36,6 +38,11 @@ __all__ = [
 
 DIMENSION = 384  # the semantic stage's embeddings (multilingual-e5-small and kin)
 _TOKEN_FIELDS = ("terms", "keys", "title")
+# What an empty token field holds. Lucene counts, per field, only the passages that have it
+# (for the IDF and the average length); tantivy counts every passage. A token in every empty
+# field makes Lucene count them all. No analyser makes it, so no question ever matches it; it
+# only adds one token per empty field to the field's total length.
+EMPTY = "\u2205"
 
 
 def index_body(index_id: str, *, shards: int, replicas: int) -> dict[str, Any]:
@@ -72,6 +79,7 @@ def index_body(index_id: str, *, shards: int, replicas: int) -> dict[str, Any]:
             "properties": {
                 "article": {"type": "keyword"},
                 "position": {"type": "integer"},
+                "seq": {"type": "long"},
                 "lang": {"type": "keyword"},
                 "source": {"type": "keyword"},
                 "collection": {"type": "keyword"},
@@ -102,17 +110,19 @@ def hit_key(document_id: str) -> tuple[str, int]:
     return article_id, int(position)
 
 
-def doc_source(doc: Doc) -> dict[str, Any]:
-    """A passage as an OpenSearch document (its tokens joined by spaces, like tantivy's)."""
+def doc_source(doc: Doc, seq: int) -> dict[str, Any]:
+    """A passage as an OpenSearch document: its tokens joined by spaces, like tantivy's, an
+    empty field holding ``EMPTY`` instead, and ``seq``, its place in the order of indexing."""
     return {
         "article": doc.article_id,
         "position": doc.position,
+        "seq": seq,
         "lang": doc.lang,
         "source": list(doc.outlets),
         "collection": doc.collection,
-        "terms": " ".join(doc.terms),
-        "keys": " ".join(doc.keys),
-        "title": " ".join(doc.title),
+        "terms": " ".join(doc.terms) or EMPTY,
+        "keys": " ".join(doc.keys) or EMPTY,
+        "title": " ".join(doc.title) or EMPTY,
     }
 
 
@@ -127,6 +137,16 @@ def _filters(
     if collections is not None:
         filters.append({"terms": {"collection": list(collections)}})
     return filters
+
+
+def bm25_search(query: Query, k: int) -> dict[str, Any] | None:
+    """The search request: ``bm25_query``, best ``k`` first, equal scores in the order the
+    passages were indexed (as tantivy breaks ties); None when nothing is weighted."""
+    dsl = bm25_query(query)
+    if dsl is None:
+        return None
+    return {"query": dsl, "size": k, "track_scores": True,
+            "sort": [{"_score": {"order": "desc"}}, {"seq": {"order": "asc"}}]}
 
 
 def bm25_query(query: Query) -> dict[str, Any] | None:
