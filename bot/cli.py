@@ -18,6 +18,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.settings import SettingsError, load_settings
 from bot.terminal import format_answer, format_report, format_sources
@@ -32,8 +33,10 @@ __all__ = ["main"]
 log = logging.getLogger("storybot")
 
 
-def _engine() -> str:
-    return load_settings().engine
+def _engine() -> tuple[str, dict[str, Any]]:
+    """The engine the settings name, with its options (the cluster's URL for opensearch)."""
+    settings = load_settings()
+    return settings.engine, settings.engine_options()
 
 
 @asynccontextmanager
@@ -180,7 +183,10 @@ async def _cmd_reindex(args: argparse.Namespace) -> int:
 async def _cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import METRICS, evaluate
 
-    result = await evaluate(args.dir, queries=args.queries, engine=_engine(), limit=args.limit)
+    engine, options = _engine()
+    result = await evaluate(
+        args.dir, queries=args.queries, engine=engine, engine_options=options, limit=args.limit
+    )
     if args.json:
         print(json.dumps(result))
     else:
@@ -192,8 +198,15 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
 async def _cmd_bench(args: argparse.Namespace) -> int:
     from index.bench import format_table, run_bench
 
+    options = {}
+    if "opensearch" in args.engines:
+        settings = load_settings()
+        if not settings.opensearch_url:
+            raise SettingsError(["STORYBOT_OPENSEARCH_URL must be set to bench opensearch"])
+        options["opensearch"] = {"url": settings.opensearch_url.reveal()}
     rows = await run_bench(
-        passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines
+        passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines,
+        engine_options=options,
     )
     print(json.dumps(rows) if args.json else format_table(rows))
     return 0
@@ -314,7 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passages", type=int, default=100_000)
     p.add_argument("--queries", type=int, default=1000, help="questions to time per engine")
     p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
-    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    p.add_argument("--engines", nargs="+", choices=ENGINES, default=["tantivy", "rank-bm25"],
+                   help="default tantivy rank-bm25; opensearch needs STORYBOT_OPENSEARCH_URL")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench)
 

@@ -1,8 +1,9 @@
 """Bot settings read from the environment (and a ``.env`` file), validated in one place.
 
-Every problem is reported at once, each naming its variable. The Discord token is wrapped
-in :class:`Secret`, whose ``repr`` and ``str`` never show it, so it cannot leak through a
-log line or a traceback that prints the settings.
+Every problem is reported at once, each naming its variable. The Discord token and the
+OpenSearch URL (which may carry a password) are wrapped in :class:`Secret`, whose ``repr`` and
+``str`` never show it, so it cannot leak through a log line or a traceback that prints the
+settings.
 
 Example::
 
@@ -20,16 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.search.engines.opensearch_address import ClusterAddress
+
 __all__ = ["ENGINES", "VARIABLES", "Secret", "Settings", "SettingsError", "load_settings"]
 
-ENGINES = ("tantivy", "rank-bm25")
+ENGINES = ("tantivy", "rank-bm25", "opensearch")
 # Every variable load_settings reads; .env.example documents each one (a test checks).
 VARIABLES = (
     "DISCORD_TOKEN", "STORYBOT_DATA_DIR", "STORYBOT_ENGINE", "STORYBOT_DEV_GUILD",
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
     "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
     "STORYBOT_FETCH_ALLOW_HOSTS", "STORYBOT_DATABASE_URL", "STORYBOT_SHARDS",
-    "STORYBOT_SHARD_COUNT",
+    "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL",
 )
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
@@ -91,6 +94,13 @@ class Settings:
     shard_count: int | None = None
     # host:port of local test servers the fetcher may reach; tests and the offline harness only
     fetch_allow_hosts: frozenset[str] = frozenset()
+    opensearch_url: Secret = field(default_factory=lambda: Secret(""))
+
+    def engine_options(self) -> dict[str, Any]:
+        """What ``Library.open`` hands the engine: the cluster's URL for opensearch."""
+        if self.engine == "opensearch":
+            return {"url": self.opensearch_url.reveal()}
+        return {}
 
     @property
     def discord_token(self) -> Secret | None:
@@ -102,6 +112,7 @@ class Settings:
         return {
             "engine": self.engine,
             "database_url": self.database_url.reveal() or None,
+            "engine_options": self.engine_options(),
         }
 
     def require_token(self) -> str:
@@ -169,6 +180,19 @@ def load_settings(
     if engine not in ENGINES:
         problems.append(f"STORYBOT_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
     values["engine"] = engine
+
+    url = environ.get("STORYBOT_OPENSEARCH_URL", "").strip()
+    values["opensearch_url"] = Secret(url)
+    if url:
+        try:
+            ClusterAddress.parse(url)
+        except ValueError as exc:  # the message shows the URL with its password masked
+            problems.append(f"STORYBOT_OPENSEARCH_URL: {exc}")
+    elif engine == "opensearch":
+        problems.append(
+            "STORYBOT_OPENSEARCH_URL must name the cluster's nodes when STORYBOT_ENGINE is"
+            " opensearch (e.g. http://127.0.0.1:9200,http://127.0.0.1:9201)"
+        )
 
     if guild := environ.get("STORYBOT_DEV_GUILD", "").strip():
         values["dev_guild"] = _snowflake("STORYBOT_DEV_GUILD", guild, problems)

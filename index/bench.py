@@ -13,6 +13,9 @@ Not a test: it prints figures. For each engine, in one run:
    start to first answer.
 
 Each engine runs in its own processes so memory and caches do not leak from one to the other.
+The opensearch engine (``engine_options`` with the cluster's ``url``) builds under an index
+prefix of its own, deleted after the run; its peak RSS is the bot process's alone (the
+cluster's nodes are other processes).
 """
 
 from __future__ import annotations
@@ -136,12 +139,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-async def _worker(data_dir: Path, engine: str, n_queries: int) -> dict[str, Any]:
+async def _worker(
+    data_dir: Path, engine: str, n_queries: int, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Build the index from the store, then time questions; runs in its own process."""
     from index.library import Library
 
     started = time.perf_counter()
-    library = await Library.open(data_dir, engine=engine, sample=False)
+    library = await Library.open(data_dir, engine=engine, sample=False, engine_options=options)
     try:
         passages = library.engine.num_docs()
         if engine == "rank-bm25":
@@ -173,20 +178,34 @@ def _any_query():
 
 
 _COLD = """
-import asyncio, sys, time
+import asyncio, json, sys, time
 from index.library import Library
 async def main():
-    lib = await Library.open(sys.argv[1], engine=sys.argv[2], sample=False)
+    lib = await Library.open(sys.argv[1], engine=sys.argv[2], sample=False,
+                             engine_options=json.loads(sys.argv[4]))
     await lib.ask(sys.argv[3])
     await lib.close()
 asyncio.run(main())
 """
 
 
-def _cold_start(data_dir: Path, engine: str, question: str) -> float:
+def _cold_start(data_dir: Path, engine: str, question: str, options: dict[str, Any]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _COLD, str(data_dir), engine, question], check=True)
+    subprocess.run([sys.executable, "-c", _COLD, str(data_dir), engine, question,
+                    json.dumps(options)], check=True)
     return time.perf_counter() - started
+
+
+def _discard(engine: str, options: dict[str, Any]) -> None:
+    """Delete what the engine kept outside the data folder (a cluster's indices)."""
+    from index.search.engines import discard, make_engine
+
+    if engine == "opensearch":
+        built = make_engine(engine, None, **options)
+        try:
+            discard(built)
+        finally:
+            built.close()
 
 
 async def run_bench(
@@ -195,8 +214,14 @@ async def run_bench(
     queries: int = 1000,
     corpus: Path | None = None,
     engines: list[str] | None = None,
+    engine_options: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the benchmark; one result row per engine, plus ``ratio_p50`` against tantivy."""
+    """Run the benchmark; one result row per engine, plus ``ratio_p50`` against tantivy.
+
+    ``engine_options`` maps an engine name to its options (opensearch: ``{"url": …}``).
+    """
+    from index.search.engines import throwaway_options
+
     engines = engines or ["tantivy", "rank-bm25"]
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="storybot-bench-") as tmp:
@@ -208,16 +233,22 @@ async def run_bench(
             data_dir = Path(tmp) / engine
             shutil.copytree(base, data_dir)
             n = queries if engine != "rank-bm25" else min(queries, _RANK_BM25_MAX_QUERIES)
+            options = throwaway_options(engine, (engine_options or {}).get(engine))
             print(f"bench: {engine}: build and {n} questions…", file=sys.stderr)
-            out = subprocess.run(
-                [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n)],
-                check=True, capture_output=True, text=True,
-            )
-            row = json.loads(out.stdout.strip().splitlines()[-1])
-            row["cold_start_s"] = round(
-                _cold_start(data_dir, engine, synthetic_questions(1)[0]), 3
-            )
+            try:
+                out = subprocess.run(
+                    [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n),
+                     json.dumps(options)],
+                    check=True, stdout=subprocess.PIPE, text=True,
+                )
+                row = json.loads(out.stdout.strip().splitlines()[-1])
+                row["cold_start_s"] = round(
+                    _cold_start(data_dir, engine, synthetic_questions(1)[0], options), 3
+                )
+            finally:
+                _discard(engine, options)
             rows.append(row)
+            shutil.rmtree(data_dir, ignore_errors=True)
     base_p50 = next((r["p50_ms"] for r in rows if r["engine"] == "tantivy"), None)
     for row in rows:
         if base_p50:
@@ -238,5 +269,6 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 
 if __name__ == "__main__":
-    result = asyncio.run(_worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])))
+    extra = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
+    result = asyncio.run(_worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), extra))
     print(json.dumps(result))

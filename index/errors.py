@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BadInput",
     "BadQuestion",
+    "ClusterError",
     "FetchRefused",
     "NotFound",
     "StoreError",
@@ -53,3 +54,18 @@ class NotFound(StorybotError):
 
 class StoreError(StorybotError):
     """The store cannot be used: unreachable, or its schema is not one this storybot knows."""
+
+
+class ClusterError(StorybotError):
+    """The search cluster kept failing an operation after every retry (the URL is shown
+    without its password)."""
+
+    def __init__(self, what: str, cluster: str, attempts: int, reason: str) -> None:
+        self.what = what
+        self.cluster = cluster
+        self.attempts = attempts
+        self.reason = reason
+        super().__init__(
+            f"the search cluster at {cluster} failed to {what} after {attempts} attempts:"
+            f" {reason}"
+        )

@@ -15,12 +15,13 @@ whose text differs are embedded again.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gzip
 import json
 import math
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +30,7 @@ from index.library import Library
 from index.models import ArticleDraft
 from index.progress import ProgressFactory, no_progress
 from index.search.answer import Ranking
+from index.search.engines import discard, throwaway_options
 from index.semantic.embedder import passage_text
 from index.semantic.stage import SemanticStage
 
@@ -85,8 +87,14 @@ async def evaluate(
     semantic: bool = True,
     vectors: Path | None = None,
     progress: ProgressFactory = no_progress,
+    engine_options: dict[str, Any] | None = None,
+    on_ranked: Callable[[dict[str, Any], list[str]], None] | None = None,
 ) -> dict[str, float | int | str]:
-    """Index the set's passages, ask every query, average the metrics."""
+    """Index the set's passages, ask every query, average the metrics.
+
+    ``on_ranked(query_record, ranked_passage_ids)`` sees each question's ranking (to compare
+    engines). On a cluster the throwaway corpus gets an index of its own, deleted at the end.
+    """
     folder = Path(folder)
     queries = queries or folder / "queries.dev.jsonl"
     ranking = dataclasses.replace(ranking or Ranking(), duplicate_overlap=float("inf"))
@@ -99,7 +107,8 @@ async def evaluate(
     n = 0
     with tempfile.TemporaryDirectory(prefix="storybot-eval-") as tmp:
         library = await Library.open(
-            tmp, engine=engine, sample=False, ranking=ranking, semantic=semantic
+            tmp, engine=engine, sample=False, ranking=ranking, semantic=semantic,
+            engine_options=throwaway_options(engine, engine_options),
         )
         try:
             _report, ids = await library.ingest_drafts(drafts, whole_passages=True)
@@ -119,12 +128,17 @@ async def evaluate(
                         ranked.extend(by_article.get(quote.article_id, ()))
                 except BadQuestion:
                     pass  # counts as a miss
+                if on_ranked is not None:
+                    on_ranked(record, ranked[:_DEPTH])
                 scores = metrics_for(ranked[:_DEPTH], set(record["relevant"]))
                 for name in METRICS:
                     totals[name] += scores[name]
                 n += 1
         finally:
-            await library.close()
+            try:
+                await asyncio.to_thread(discard, library.engine)
+            finally:
+                await library.close()
     result: dict[str, float | int | str] = {"set": folder.name, "n": n}
     result.update({name: round(totals[name] / n, 4) if n else 0.0 for name in METRICS})
     return result

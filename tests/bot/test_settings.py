@@ -119,3 +119,18 @@ def test_env_example_documents_every_setting_and_loads() -> None:
     for name in expected:
         index = next(i for i, line in enumerate(lines) if line.startswith(f"{name}="))
         assert lines[index - 1].startswith("#")
+
+
+def test_opensearch_needs_a_url_and_hides_its_password() -> None:
+    """STORYBOT_ENGINE=opensearch needs STORYBOT_OPENSEARCH_URL; a bad URL is named with its
+    password masked, and the settings never show the password."""
+    with pytest.raises(SettingsError, match="STORYBOT_OPENSEARCH_URL must name"):
+        load_settings({"STORYBOT_ENGINE": "opensearch"})
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"STORYBOT_OPENSEARCH_URL": "ftp://bob:hunter2@search.example"})
+    assert "hunter2" not in str(caught.value) and "bob:***@" in str(caught.value)
+    url = "https://bob:hunter2@search.example:9200,https://bob:hunter2@search2.example:9200"
+    settings = load_settings({"STORYBOT_ENGINE": "opensearch", "STORYBOT_OPENSEARCH_URL": url})
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings)
+    assert settings.engine_options() == {"url": url}
+    assert load_settings({"STORYBOT_OPENSEARCH_URL": url}).engine_options() == {}
