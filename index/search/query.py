@@ -15,7 +15,7 @@ from index.analysis.filters import normalize, stemmer_for
 from index.analysis.tokenizers import Word, tokenize
 from index.data import word_list
 from index.errors import BadQuestion
-from index.lang import latin_served, served
+from index.lang import language, latin_served, served
 from index.lang.identify import dominant_script, normalize_lang
 
 __all__ = ["MAX_QUESTION_CHARS", "Question", "parse_question", "reporting_stems"]
@@ -111,6 +111,11 @@ def parse_question(text: str, *, lang: str | None = None) -> Question:
         content.append(word)
     stop = word_list("stopwords", lists)
     speaker = tuple(w for w in content if normalize(w.text) not in stop)
+    registered = language(qlang)
+    markers = set(registered.agent_markers) if registered else set()
+    marked = next((w.start for w, n in zip(words, norms, strict=True) if n in markers), None)
+    if marked is not None:  # "हवा ने सूरज से क्या कहा?": the one before "ने" speaks, to सूरज
+        speaker = tuple(w for w in speaker if w.start < marked) or speaker
     return Question(
         text=text,
         lang=qlang,

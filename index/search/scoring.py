@@ -21,7 +21,9 @@ half; there is one set for the semantic stage on and one for it off (no vectors 
 ``no_answer``: a question is unanswered when none of the first ``SUPPORT_DEPTH`` results matches
 its most specific word (the rarest; a name the corpus does not hold) and the semantic stage does
 not vouch for the first one (its cosine does not stand out from the 11th nearest passage's by
-``DENSE_GAP``). Without vectors, the first result must also cover half the question's weight.
+``DENSE_GAP``, or no word of the question is in the corpus in any spelling). A question
+naming someone or something no passage holds in any spelling is unanswered outright. Without
+vectors, the first result must also cover half the question's weight.
 """
 
 from __future__ import annotations
@@ -123,16 +125,21 @@ def word_features(
     weights: Sequence[float], key_idfs: Sequence[float], kinds: Sequence[int]
 ) -> tuple[float, float, float, float, float]:
     """Shares of the question's IDF weight matched exactly, by glossary, by key (at most the
-    key's IDF in the passage's language), by key beyond that (weak), and in the title only."""
+    key's IDF in the passage's language), by key beyond that (weak), and in the title only.
+
+    A sound-alike meets one word of a question; a passage that meets two or more question words
+    by key alone (Elon Musk and Twitter as एलोन मस्क and ट्विटर) is about them, so those
+    matches earn their full weight."""
     total = sum(weights) or 1.0
     exact = gloss = key = weak = title = 0.0
+    several = sum(1 for kind in kinds if kind == KEY) >= 2
     for weight, key_idf, kind in zip(weights, key_idfs, kinds, strict=True):
         if kind == EXACT:
             exact += weight
         elif kind == GLOSS:
             gloss += weight
         elif kind == KEY:
-            earned = min(weight, key_idf)
+            earned = weight if several else min(weight, key_idf)
             key += earned
             weak += weight - earned
         elif kind == TITLE:
@@ -187,12 +194,16 @@ def supports(
 
 def is_no_answer(
     lexical_support: bool, first_cosine: float | None, dense_cosines: Sequence[float],
-    first_match: float,
+    first_match: float, known: bool = True, absent_name: bool = False,
 ) -> bool:
     """See the module's docstring."""
+    if absent_name:  # a name no passage holds in any spelling: the story is not in the corpus
+        return True
     if lexical_support:
         return False
     if first_cosine is None or len(dense_cosines) <= DENSE_GAP_RANK:
         return first_match < MIN_COVERAGE_NO_DENSE
+    if not known:  # no word of the question is in the corpus, in any spelling: what is
+        return True  # "close" to it is only odd text close to odd text ("zzyzx qwxv")
     gap = first_cosine - sorted(dense_cosines, reverse=True)[DENSE_GAP_RANK]
     return gap < DENSE_GAP

