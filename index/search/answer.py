@@ -32,6 +32,8 @@ from index.search.engines.base import Engine, Hit, Query
 from index.search.links import text_fragment_link
 from index.search.query import Question, reporting_stems
 from index.search.scoring import (
+    DENSE_GAP,
+    DENSE_GAP_CROSS,
     KEY_SUPPORT_IDF,
     SUPPORT_DEPTH,
     WITH_DENSE,
@@ -252,7 +254,7 @@ def assemble(
     unanswered = not candidates or is_no_answer(
         any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
-        *_known(plans, engine, own),
+        *_known(plans, engine, own), DENSE_GAP if own else DENSE_GAP_CROSS,
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
     quotes = [_quote(cand, articles[cand.passage.article_id]) for cand in chosen]
@@ -291,7 +293,9 @@ def _known(plans: Sequence[Plan], engine: Engine, own_language: bool) -> tuple[b
             held[i] = held.get(i, False) or _held(w, engine)
             if own_language and w.portable and w.term.isalpha() and not names.get(i):
                 names[i] = _held(w, engine, rare_keys_only=True)
-    return any(held.values()), not all(names.values())
+    # Across languages a plain word may simply not be in the corpus ("economy" over Hindi
+    # articles): only a question in the corpus's own languages is judged by its words.
+    return any(held.values()) or not own_language, not all(names.values())
 
 
 def _score(

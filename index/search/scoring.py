@@ -21,7 +21,8 @@ half; there is one set for the semantic stage on and one for it off (no vectors 
 ``no_answer``: a question is unanswered when none of the first ``SUPPORT_DEPTH`` results matches
 its most specific word (the rarest; a name the corpus does not hold) and the semantic stage does
 not vouch for the first one (its cosine does not stand out from the 11th nearest passage's by
-``DENSE_GAP``, or no word of the question is in the corpus in any spelling). A question
+``DENSE_GAP``, ``DENSE_GAP_CROSS`` for a question in a language no passage is in, and it is
+at least ``DENSE_MIN_COSINE``; or no word of the question is in the corpus). A question
 naming someone or something no passage holds in any spelling is unanswered outright. Without
 vectors, the first result must also cover half the question's weight.
 """
@@ -50,6 +51,8 @@ SUPPORT_DEPTH = 3  # the most specific word must be matched by one of the first 
 KEY_SUPPORT_IDF = 5.0  # a key-only match supports a word only when the key is this rare there
 DENSE_GAP_RANK = 10  # the semantic stage vouches when the first result's cosine is …
 DENSE_GAP = 0.025  # … this far above the 11th nearest passage's (it stands out)
+DENSE_GAP_CROSS = 0.015  # … when no passage is in the question's language (words cannot meet)
+DENSE_MIN_COSINE = 0.76  # and never below this cosine (e5-small: nothing related is that far)
 MIN_COVERAGE_NO_DENSE = 0.5  # without vectors: the first result's share of the question
 
 
@@ -195,6 +198,7 @@ def supports(
 def is_no_answer(
     lexical_support: bool, first_cosine: float | None, dense_cosines: Sequence[float],
     first_match: float, known: bool = True, absent_name: bool = False,
+    gap_needed: float = DENSE_GAP,
 ) -> bool:
     """See the module's docstring."""
     if absent_name:  # a name no passage holds in any spelling: the story is not in the corpus
@@ -206,4 +210,4 @@ def is_no_answer(
     if not known:  # no word of the question is in the corpus, in any spelling: what is
         return True  # "close" to it is only odd text close to odd text ("zzyzx qwxv")
     gap = first_cosine - sorted(dense_cosines, reverse=True)[DENSE_GAP_RANK]
-    return gap < DENSE_GAP
+    return gap < gap_needed or first_cosine < DENSE_MIN_COSINE
