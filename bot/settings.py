@@ -32,7 +32,7 @@ VARIABLES = (
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
     "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
     "STORYBOT_FETCH_ALLOW_HOSTS", "STORYBOT_DATABASE_URL", "STORYBOT_SHARDS",
-    "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL",
+    "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL", "STORYBOT_SEMANTIC",
 )
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
@@ -95,6 +95,7 @@ class Settings:
     # host:port of local test servers the fetcher may reach; tests and the offline harness only
     fetch_allow_hosts: frozenset[str] = frozenset()
     opensearch_url: Secret = field(default_factory=lambda: Secret(""))
+    semantic: bool = True  # passage vectors beside BM25 (STORYBOT_SEMANTIC=off: BM25 alone)
 
     def engine_options(self) -> dict[str, Any]:
         """What ``Library.open`` hands the engine: the cluster's URL for opensearch."""
@@ -113,6 +114,7 @@ class Settings:
             "engine": self.engine,
             "database_url": self.database_url.reveal() or None,
             "engine_options": self.engine_options(),
+            "semantic": self.semantic,
         }
 
     def require_token(self) -> str:
@@ -193,6 +195,11 @@ def load_settings(
             "STORYBOT_OPENSEARCH_URL must name the cluster's nodes when STORYBOT_ENGINE is"
             " opensearch (e.g. http://127.0.0.1:9200,http://127.0.0.1:9201)"
         )
+
+    semantic = environ.get("STORYBOT_SEMANTIC", "on").strip().lower() or "on"
+    if semantic not in ("on", "off"):
+        problems.append(f"STORYBOT_SEMANTIC must be on or off, got {semantic!r}")
+    values["semantic"] = semantic != "off"
 
     if guild := environ.get("STORYBOT_DEV_GUILD", "").strip():
         values["dev_guild"] = _snowflake("STORYBOT_DEV_GUILD", guild, problems)

@@ -34,6 +34,7 @@ from index.search.query import Question, reporting_stems
 from index.search.scoring import (
     DENSE_GAP,
     DENSE_GAP_CROSS,
+    DENSE_MIN_COSINE,
     KEY_SUPPORT_IDF,
     SUPPORT_DEPTH,
     WITH_DENSE,
@@ -377,7 +378,7 @@ def _choose(candidates: Sequence[_Candidate], ranking: Ranking, k: int) -> list[
     from several."""
     useful = [
         c for c in candidates  # a word of the question or close in meaning
-        if c.features.match > 0 or (c.features.dense or 0.0) > 0
+        if c.features.match > 0 or (c.cosine or 0.0) >= DENSE_MIN_COSINE
     ]
     chosen: list[_Candidate] = []
     held_back: list[_Candidate] = []

@@ -134,3 +134,12 @@ def test_opensearch_needs_a_url_and_hides_its_password() -> None:
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings)
     assert settings.engine_options() == {"url": url}
     assert load_settings({"STORYBOT_OPENSEARCH_URL": url}).engine_options() == {}
+
+
+def test_the_semantic_stage_is_turned_off_by_a_setting() -> None:
+    """STORYBOT_SEMANTIC=off opens the corpus without vectors; a typo is named, not ignored."""
+    assert load_settings({}, dotenv=None).library_options()["semantic"] is True
+    off = load_settings({"STORYBOT_SEMANTIC": "off"}, dotenv=None)
+    assert off.library_options()["semantic"] is False
+    with pytest.raises(SettingsError, match="STORYBOT_SEMANTIC must be on or off"):
+        load_settings({"STORYBOT_SEMANTIC": "of"}, dotenv=None)
