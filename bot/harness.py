@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -195,6 +196,12 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def sharded_guild_id(name: str, shard: int, shard_count: int) -> int:
+    """The id the harness gives server ``name`` when the bot runs ``shard`` of
+    ``shard_count``: Discord routes a server to shard ``(id >> 22) % shard_count``."""
+    return ((zlib.crc32(name.encode("utf-8")) % (1 << 20) + 1) * shard_count + shard) << 22
+
+
 def parse_duration(value: Any) -> float:
     """Seconds in ``90``, ``"90s"``, ``"20m"``, ``"6h"`` or ``"31d"``."""
     if isinstance(value, int | float):
@@ -249,7 +256,14 @@ class Session:
         found = self.places.get(name)
         if found is None:
             title = "storybot harness" if name == DEFAULT_GUILD else name
-            guild = self.env.create_guild(title)
+            # A bot running some shards (--shards) is in servers of its own first shard, each
+            # with the same id in every run, so a restarted process finds its servers' data.
+            shards = getattr(self.bot, "shard_ids", None)
+            if shards:
+                guild = self.env.create_guild(
+                    title, id=sharded_guild_id(name, shards[0], self.bot.shard_count or 1))
+            else:
+                guild = self.env.create_guild(title)
             found = Place(
                 name, guild, guild.create_text_channel(CHANNEL),
                 guild.create_role(ADMIN_ROLE, permissions=discord.Permissions(manage_guild=True)),

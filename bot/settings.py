@@ -32,7 +32,8 @@ VARIABLES = (
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
     "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
     "STORYBOT_FETCH_ALLOW_HOSTS", "STORYBOT_DATABASE_URL", "STORYBOT_SHARDS",
-    "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL", "STORYBOT_SEMANTIC",
+    "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL", "STORYBOT_OPENSEARCH_PREFIX",
+    "STORYBOT_SEMANTIC",
 )
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
@@ -95,12 +96,16 @@ class Settings:
     # host:port of local test servers the fetcher may reach; tests and the offline harness only
     fetch_allow_hosts: frozenset[str] = frozenset()
     opensearch_url: Secret = field(default_factory=lambda: Secret(""))
+    opensearch_prefix: str = ""  # the index alias (several bots on one cluster); "" = default
     semantic: bool = True  # passage vectors beside BM25 (STORYBOT_SEMANTIC=off: BM25 alone)
 
     def engine_options(self) -> dict[str, Any]:
         """What ``Library.open`` hands the engine: the cluster's URL for opensearch."""
         if self.engine == "opensearch":
-            return {"url": self.opensearch_url.reveal()}
+            options = {"url": self.opensearch_url.reveal()}
+            if self.opensearch_prefix:
+                options["prefix"] = self.opensearch_prefix
+            return options
         return {}
 
     @property
@@ -195,6 +200,9 @@ def load_settings(
             "STORYBOT_OPENSEARCH_URL must name the cluster's nodes when STORYBOT_ENGINE is"
             " opensearch (e.g. http://127.0.0.1:9200,http://127.0.0.1:9201)"
         )
+
+    if prefix := environ.get("STORYBOT_OPENSEARCH_PREFIX", "").strip():
+        values["opensearch_prefix"] = prefix
 
     semantic = environ.get("STORYBOT_SEMANTIC", "on").strip().lower() or "on"
     if semantic not in ("on", "off"):

@@ -143,11 +143,12 @@ class Library:
                 write_lock=library._write_lock if in_engine else None,
             )
         try:
-            loaded_sample = sample and await store.count_articles() == 0 and not (
-                await store.get_meta(_SAMPLE_RETIRED)
-            )
-            if loaded_sample:
-                await library._load_sample()
+            async with store.exclusive("sample"):  # processes starting together: one loads it
+                loaded_sample = sample and await store.count_articles() == 0 and not (
+                    await store.get_meta(_SAMPLE_RETIRED)
+                )
+                if loaded_sample:
+                    await library._load_sample()
             await library.sync()
             if library.semantic is not None:
                 library.semantic.start_loading()
@@ -180,7 +181,8 @@ class Library:
 
     async def sync(self, progress: ProgressFactory = no_progress) -> int:
         """Bring the search index up to date with the store; returns how many articles changed."""
-        async with self._write_lock:
+        # Processes sharing a store bring the shared index up to date one at a time.
+        async with self._write_lock, self.store.exclusive("index sync"):
             changed, removed = await self._sync(progress)
         if removed and self.semantic is not None:  # their vectors too (outside the lock,
             await self.semantic.drop_gone()  # which the engine's own vector index takes)
@@ -644,20 +646,26 @@ async def _open_engine(
     """
     built = await asyncio.to_thread(lambda: make_engine(engine, path, **(options or {})))
     try:  # a cluster engine may fail here (unreachable): release its connections then
-        found = await asyncio.to_thread(built.stored_id)
-        analysis = await store.get_meta(_ANALYSIS_VERSION)
-        if found is None or found != await store.index_id() or analysis != ANALYSIS_VERSION:
-            if found is not None:
-                log.warning("the %s index is not this store's or was analysed differently; "
-                            "rebuilding it", engine)
-            await store.set_meta(_ANALYSIS_VERSION, ANALYSIS_VERSION)
-            index_id = uuid.uuid4().hex
-            await asyncio.to_thread(built.reset, index_id)
-            await store.reset_index_state(index_id)
+        async with store.exclusive("engine identity"):  # processes starting together
+            await _check_engine(store, built, engine)
     except BaseException:
         await asyncio.to_thread(built.close)
         raise
     return built
+
+
+async def _check_engine(store: Store, built: Engine, engine: str) -> None:
+    """Empty the index under a new id unless it is the store's and analysed as now."""
+    found = await asyncio.to_thread(built.stored_id)
+    analysis = await store.get_meta(_ANALYSIS_VERSION)
+    if found is None or found != await store.index_id() or analysis != ANALYSIS_VERSION:
+        if found is not None:
+            log.warning("the %s index is not this store's or was analysed differently; "
+                        "rebuilding it", engine)
+        await store.set_meta(_ANALYSIS_VERSION, ANALYSIS_VERSION)
+        index_id = uuid.uuid4().hex
+        await asyncio.to_thread(built.reset, index_id)
+        await store.reset_index_state(index_id)
 
 
 def _docs(passages: Iterable[Passage], articles: dict[str, Article]) -> Iterable[Doc]:

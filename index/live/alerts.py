@@ -2,8 +2,8 @@
 
 ``scan`` looks at the articles a server can see that were ingested since its cursor (feeds,
 uploads, the operator's shared ingests) and, for each follow, finds the sentences where the
-speaker says something (``index.search.statements``: a reporting verb of the article's language
-and the name, matched across scripts by phonetic keys), and, when the follow has ``about``
+speaker says something (``index.search.statements``: the name, matched across scripts by
+phonetic keys, as the doer of a reporting verb of the article's language), and, when the follow has ``about``
 words, only in passages that also hold one of them. Each quote is keyed by its normalised words,
 so the same quote carried by several outlets is one alert that lists the others ("also in").
 
@@ -64,7 +64,7 @@ def _matches(
     speaker = speakers[key]
     if speaker is None:
         return []
-    spans = [(a, b) for a, b, _first in statements(passage.text, passage.lang, speaker)]
+    spans = [(a, b) for a, b, doer in statements(passage.text, passage.lang, speaker) if doer]
     if spans and follow.about and not _mentions(passage, follow.about):
         return []
     return spans

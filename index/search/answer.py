@@ -24,7 +24,6 @@ from index.analysis.filters import normalize
 from index.analysis.keys import query_keys
 from index.analysis.tokenizers import tokenize, words
 from index.ingest.passages import split_sentences
-from index.lang import language
 from index.lang.glossary import translations
 from index.models import Answer, Article, Passage, Quote
 from index.search.answer_types import answer_kinds, question_type
@@ -51,6 +50,7 @@ from index.search.scoring import (
     word_features,
     word_matches,
 )
+from index.search.statements import speaks
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
@@ -335,17 +335,12 @@ def _score(
     return _Candidate(passage, combine(f, weights), f, cosine, support, terms, matched)
 
 
-_SPEAKER_REACH = 4  # words from the speaker to its verb ("A Microsoft spokesman said")
-
-
 def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
     """How strongly ``text`` reports the speaker saying something."""
     analyser = _analyser(plan.lang, question)
     speaker_terms = {w.term for w in plan.words if w.speaker}
     speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
     verbs = reporting_stems(plan.lang)
-    registered = language(plan.lang)
-    markers = frozenset(registered.agent_markers) if registered else frozenset()
     best = 0.0
     for start, end in split_sentences(text):
         speaker_at = verb_at = None
@@ -360,13 +355,7 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
             if verb_at is None and term in verbs:
                 verb_at = i
         if speaker_at is not None and verb_at is not None:
-            # The speaker is the one speaking when it is the doer: marked so (Hindi "ने"), or,
-            # in languages without such a mark, right before the verb ("Microsoft menanggapi",
-            # not "bentrok dengan Microsoft terkait OpenAI, start-up yang bertanggung jawab").
-            strong = speaker_at < verb_at and (
-                any(w in markers for w in sentence[speaker_at + 1:speaker_at + 3]) if markers
-                else verb_at - speaker_at <= _SPEAKER_REACH
-            )
+            strong = speaks(sentence, speaker_at, verb_at, plan.lang)
             best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
     return best
 

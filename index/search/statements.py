@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.keys import query_keys
+from index.analysis.tokenizers import words
 from index.ingest.passages import split_sentences
+from index.lang import language
 from index.search.query import reporting_stems
 
 __all__ = ["Speaker", "statements"]
@@ -56,34 +58,55 @@ class Speaker:
         ]
 
 
+SPEAKER_REACH = 4  # words from a speaker to its verb ("A Microsoft spokesman said")
+
+
+def speaks(words: Sequence[str], speaker_at: int, verb_at: int, lang: str) -> bool:
+    """Whether the speaker at ``speaker_at`` among a sentence's ``words`` is the doer of the
+    reporting verb at ``verb_at``: marked so (Hindi "माइक्रोसॉफ्ट ने … कहा"), or, in a language
+    without such a mark, right before the verb ("Microsoft menanggapi"; not "bentrok dengan
+    Microsoft terkait OpenAI, start-up yang bertanggung jawab", nor "an inquiry into Contoso's
+    contract, officials said")."""
+    if speaker_at >= verb_at:
+        return False
+    registered = language(lang)
+    markers = registered.agent_markers if registered else ()
+    if markers:
+        return any(w in markers for w in words[speaker_at + 1 : speaker_at + 3])
+    return verb_at - speaker_at <= SPEAKER_REACH
+
+
 def statements(
     text: str, lang: str, speaker: Speaker, analyser: Analyzer | None = None
 ) -> list[tuple[int, int, bool]]:
     """Sentences of ``text`` (in ``lang``) reporting what ``speaker`` said: ``(start, end,
-    speaker_first)``, where ``speaker_first`` says the name comes before the verb (as a subject
-    does, the strongest sign the sentence is the speaker's own statement)."""
+    doer)``, where ``doer`` says the speaker is the one speaking (see ``speaks``), the strong
+    sign that the sentence is the speaker's own statement."""
     analyser = analyser or analyzer_for(lang)
     verbs = reporting_stems(lang)
     last = len(speaker.words) - 1
     whole_name_seen = len(speaker.found_in(analyser.words_with_terms(text))) == len(speaker.words)
     found = []
     for start, end in split_sentences(text):
-        analysed = analyser.words_with_terms(text[start:end])
-        verb_at = next((i for i, (_w, t, _k) in enumerate(analysed) if t in verbs), None)
+        raw = words(text[start:end])
+        analysed = [(i, w, *r) for i, w in enumerate(raw) if (r := analyser.word(w)) is not None]
+        triples = [(w, t, k) for _i, w, t, k in analysed]
+        verb_at = next((i for i, _w, t, _k in analysed if t in verbs), None)
         if verb_at is None:
             continue
-        present = speaker.found_in(analysed)
+        present = speaker.found_in(triples)
         if len(present) != len(speaker.words) and not (whole_name_seen and last in present):
             continue
         name_at = _first_position(analysed, speaker)
-        found.append((start, end, name_at is not None and name_at < verb_at))
+        found.append((start, end, name_at is not None and speaks(raw, name_at, verb_at, lang)))
     return found
 
 
 def _first_position(
-    analysed: Sequence[tuple[str, str, str | None]], speaker: Speaker
+    analysed: Sequence[tuple[int, str, str, str | None]], speaker: Speaker
 ) -> int | None:
-    for i, (_w, term, key) in enumerate(analysed):
+    """Where (among the sentence's words) the speaker's name first appears."""
+    for i, _w, term, key in analysed:
         for word_term, word_keys in speaker.words:
             if term == word_term or (key is not None and key in word_keys):
                 return i

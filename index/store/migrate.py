@@ -48,11 +48,18 @@ def _legacy_version(conn: Connection) -> int:
     return int(conn.execute(text("PRAGMA user_version")).scalar() or 0)
 
 
+MIGRATION_LOCK = 0x5707_B07  # the advisory lock storybot's migrations take turns on
+
+
 def upgrade(conn: Connection, where: str) -> None:
     """Upgrade the database on ``conn`` (named ``where`` in errors) to the newest revision.
 
-    Runs inside the caller's transaction (``conn.run_sync`` of ``engine.begin()``).
+    Runs inside the caller's transaction (``conn.run_sync`` of ``engine.begin()``). On
+    PostgreSQL, processes starting together take turns (an advisory lock held until the
+    transaction ends), so the second finds the schema the first made.
     """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     current = _current(conn)
     if current == HEAD:
         return

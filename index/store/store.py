@@ -184,7 +184,9 @@ class Store:
         try:
             await store._connect(connect_attempts)
             if schema:
-                async with engine.begin() as conn:
+                async with engine.begin() as conn:  # processes starting together take turns
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": migrate.MIGRATION_LOCK})
                     await conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             await store._migrate()
         except BaseException:
@@ -213,6 +215,18 @@ class Store:
                             self.where, type(error).__name__, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 8.0)
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """Run the block in one process at a time among those sharing a PostgreSQL store (an
+        advisory lock named ``name``, held until the block ends); SQLite has one process."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        async with self.engine.begin() as conn:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                               {"name": f"storybot:{name}"})
+            yield
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncConnection]:
