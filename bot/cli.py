@@ -213,6 +213,7 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
         passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines,
         engine_options=options, semantic={"off": (False,), "on": (True,),
                                           "both": (False, True)}[args.semantic],
+        scoped=args.scoped,
     )
     print(json.dumps(rows) if args.json else format_table(rows))
     return 0
@@ -338,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
     p.add_argument("--engines", nargs="+", choices=ENGINES, default=["tantivy", "rank-bm25"],
                    help="default tantivy rank-bm25; opensearch needs STORYBOT_OPENSEARCH_URL")
+    p.add_argument("--scoped", type=int, default=1000, metavar="N",
+                   help="passages in one server's collection, timed as scoped questions")
     p.add_argument("--semantic", choices=("off", "on", "both"), default="off",
                    help="the semantic stage (on: a random vector per passage, the real model "
                         "for questions)")

@@ -3,9 +3,10 @@
 ``scan`` looks at the articles a server can see that were ingested since its cursor (feeds,
 uploads, the operator's shared ingests) and, for each follow, finds the sentences where the
 speaker says something (``index.search.statements``: the name, matched across scripts by
-phonetic keys, as the doer of a reporting verb of the article's language), and, when the follow has ``about``
-words, only in passages that also hold one of them. Each quote is keyed by its normalised words,
-so the same quote carried by several outlets is one alert that lists the others ("also in").
+phonetic keys, as the doer of a reporting verb of the article's language), and, when the
+follow has ``about`` words, only in passages that also hold one of them. Each quote is keyed
+by its normalised words, so the same quote carried by several outlets is one alert that lists
+the others ("also in").
 
 ``due`` claims what is to be posted: per follow at most ``per_hour`` quotes an hour, and the
 rest of the hour's quotes as one summary. Claiming marks an alert posted *before* it is sent, so
