@@ -259,6 +259,12 @@ def load_settings(
             problems.append(parsed)
         else:
             values["shard_ids"], values["shard_count"] = parsed
+            if len(parsed[0]) < parsed[1] and (engine != "opensearch" or not database):
+                # The other shards run elsewhere: every process must see one store and one index
+                problems.append(
+                    "running some of the shards (STORYBOT_SHARDS) needs the store and the index "
+                    "every process shares: set STORYBOT_DATABASE_URL=postgresql://… and "
+                    "STORYBOT_ENGINE=opensearch")
 
     level = environ.get("STORYBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:

@@ -143,3 +143,20 @@ def test_the_semantic_stage_is_turned_off_by_a_setting() -> None:
     assert off.library_options()["semantic"] is False
     with pytest.raises(SettingsError, match="STORYBOT_SEMANTIC must be on or off"):
         load_settings({"STORYBOT_SEMANTIC": "of"}, dotenv=None)
+
+
+def test_some_shards_need_the_shared_store_and_index() -> None:
+    """STORYBOT_SHARDS runs part of the bot: refused over a local SQLite file and tantivy
+    index (the other processes would not see them), accepted with PostgreSQL and OpenSearch."""
+    shards = {"STORYBOT_SHARDS": "0-1", "STORYBOT_SHARD_COUNT": "4"}
+    with pytest.raises(SettingsError, match="STORYBOT_ENGINE=opensearch"):
+        load_settings(shards, dotenv=None)
+    shared = load_settings({
+        **shards, "STORYBOT_DATABASE_URL": "postgresql://bot@db.example/storybot",
+        "STORYBOT_ENGINE": "opensearch", "STORYBOT_OPENSEARCH_URL": "http://search.example:9200",
+    }, dotenv=None)
+    assert shared.shard_ids == (0, 1) and shared.shard_count == 4
+    assert load_settings({"STORYBOT_SHARDS": "0-3", "STORYBOT_SHARD_COUNT": "4"},
+                         dotenv=None).shard_count == 4  # all of them: one process, any store
+    with pytest.raises(SettingsError, match="must lie within"):
+        load_settings({**shards, "STORYBOT_SHARDS": "3-5"}, dotenv=None)
