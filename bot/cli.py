@@ -213,7 +213,7 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
         passages=args.passages, queries=args.queries, corpus=args.corpus, engines=args.engines,
         engine_options=options, semantic={"off": (False,), "on": (True,),
                                           "both": (False, True)}[args.semantic],
-        scoped=args.scoped,
+        scoped=args.scoped, database_url=args.database_url,
     )
     print(json.dumps(rows) if args.json else format_table(rows))
     return 0
@@ -339,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="articles .jsonl(.gz) instead of synthetic text")
     p.add_argument("--engines", nargs="+", choices=ENGINES, default=["tantivy", "rank-bm25"],
                    help="default tantivy rank-bm25; opensearch needs STORYBOT_OPENSEARCH_URL")
+    p.add_argument("--database-url", metavar="URL",
+                   help="also run every row with the corpus in this PostgreSQL (a schema of "
+                        "its own, dropped afterwards)")
     p.add_argument("--scoped", type=int, default=1000, metavar="N",
                    help="passages in one server's collection, timed as scoped questions")
     p.add_argument("--semantic", choices=("off", "on", "both"), default="off",

@@ -175,7 +175,7 @@ class _SyntheticPassages:
 
 async def _worker(
     data_dir: Path, engine: str, n_queries: int, options: dict[str, Any] | None = None,
-    semantic: bool = False,
+    semantic: bool = False, database_url: str | None = None,
 ) -> dict[str, Any]:
     """Build the index (and, with ``semantic``, the vector index) from the store, then time
     questions; runs in its own process."""
@@ -184,7 +184,7 @@ async def _worker(
     started = time.perf_counter()
     library = await Library.open(
         data_dir, engine=engine, sample=False, engine_options=options, semantic=semantic,
-        embedder=_SyntheticPassages() if semantic else None,
+        embedder=_SyntheticPassages() if semantic else None, database_url=database_url,
     )
     try:
         passages = library.engine.num_docs()
@@ -212,6 +212,38 @@ async def _worker(
         "p99_ms": round(q[98], 3), "peak_rss_mb": round(_peak_rss_mb(), 1),
         "queries": len(latencies),
     }
+
+
+async def _copy_to_schema(base: Path, database_url: str) -> str:
+    """Copy the SQLite corpus in ``base`` into a new schema; returns the schema's URL."""
+    import uuid
+
+    from index.library import DB_NAME
+    from index.store import Store
+    from index.store.copy import copy_store
+
+    url = f"{database_url}{'&' if '?' in database_url else '?'}schema=bench_{uuid.uuid4().hex[:10]}"
+    source, target = await Store.open(base / DB_NAME), await Store.open(url)
+    try:
+        await copy_store(source, target)
+    finally:
+        await source.close()
+        await target.close()
+    return url
+
+
+async def _drop_schema(url: str) -> None:
+    from index.store import Store
+
+    schema = url.rpartition("schema=")[2]
+    if not schema:
+        return
+    store = await Store.open(url)
+    try:
+        async with store.engine.begin() as conn:
+            await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await store.close()
 
 
 async def _time_questions(library: Any, n: int, scope: Scope) -> list[float]:
@@ -276,11 +308,14 @@ async def run_bench(
     engine_options: dict[str, dict[str, Any]] | None = None,
     semantic: tuple[bool, ...] = (False,),
     scoped: int = 0,
+    database_url: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run the benchmark; one result row per engine (and per ``semantic`` setting: the
     semantic stage off, on with a vector per passage), plus ``ratio_p50`` against tantivy.
 
-    ``engine_options`` maps an engine name to its options (opensearch: ``{"url": …}``).
+    ``engine_options`` maps an engine name to its options (opensearch: ``{"url": …}``). With a
+    PostgreSQL ``database_url`` the corpus is also copied into a schema of its own there (dropped
+    afterwards) and every row is run again with that store.
     """
     from index.search.engines import throwaway_options
 
@@ -291,34 +326,47 @@ async def run_bench(
         drafts = corpus_articles(corpus, passages) if corpus else synthetic_articles(passages)
         print(f"bench: storing {passages:,} passages…", file=sys.stderr)
         await _fill(base, drafts, scoped)
-        for engine, with_vectors in [(e, s) for e in engines for s in semantic]:
-            data_dir = Path(tmp) / engine
-            shutil.copytree(base, data_dir)
-            n = queries if engine != "rank-bm25" else min(queries, _RANK_BM25_MAX_QUERIES)
-            options = throwaway_options(engine, (engine_options or {}).get(engine))
-            print(f"bench: {engine}, semantic {'on' if with_vectors else 'off'}: build and {n} "
-                  "questions…", file=sys.stderr)
-            try:
-                out = subprocess.run(
-                    [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n),
-                     json.dumps(options), str(int(with_vectors))],
-                    check=True, stdout=subprocess.PIPE, text=True,
-                )
-                row = json.loads(out.stdout.strip().splitlines()[-1])
-                row["cold_start_s"] = round(
-                    _cold_start(data_dir, engine, synthetic_questions(1)[0], options), 3
-                )
-            finally:
-                _discard(engine, options)
-            rows.append(row)
-            shutil.rmtree(data_dir, ignore_errors=True)
+        stores: list[tuple[str, str | None]] = [("sqlite", None)]
+        if database_url:
+            print("bench: copying them to PostgreSQL…", file=sys.stderr)
+            stores.append(("postgresql", await _copy_to_schema(base, database_url)))
+        try:
+            for (store, url), engine, with_vectors in [
+                (s, e, v) for s in stores for e in engines for v in semantic
+            ]:
+                data_dir = Path(tmp) / engine
+                shutil.copytree(base, data_dir)
+                n = queries if engine != "rank-bm25" else min(queries, _RANK_BM25_MAX_QUERIES)
+                options = throwaway_options(engine, (engine_options or {}).get(engine))
+                print(f"bench: {engine} on {store}, semantic {'on' if with_vectors else 'off'}: "
+                      f"build and {n} questions…", file=sys.stderr)
+                try:
+                    out = subprocess.run(
+                        [sys.executable, "-m", "index.bench", str(data_dir), engine, str(n),
+                         json.dumps(options), str(int(with_vectors)), url or ""],
+                        check=True, stdout=subprocess.PIPE, text=True,
+                    )
+                    row = json.loads(out.stdout.strip().splitlines()[-1])
+                    row["store"] = store
+                    if url is None:  # (a cold start from PostgreSQL is not timed)
+                        row["cold_start_s"] = round(
+                            _cold_start(data_dir, engine, synthetic_questions(1)[0], options), 3
+                        )
+                finally:
+                    _discard(engine, options)
+                rows.append(row)
+                shutil.rmtree(data_dir, ignore_errors=True)
+        finally:
+            if database_url:
+                await _drop_schema(stores[-1][1] or "")
     for row in rows:
         base_p50 = next((r["p50_ms"] for r in rows if r["engine"] == "tantivy"
-                         and r["semantic"] == row["semantic"]), None)
+                         and r["semantic"] == row["semantic"] and r["store"] == row["store"]),
+                        None)
         if base_p50:
             row["p50_vs_tantivy"] = round(row["p50_ms"] / base_p50, 1)
-    keys = ("engine", "semantic", "passages", "build_per_s", "vectors_per_s", "cold_start_s",
-            "p50_ms", "p95_ms", "p99_ms", "scoped_p99_ms", "peak_rss_mb", "queries",
+    keys = ("engine", "store", "semantic", "passages", "build_per_s", "vectors_per_s",
+            "cold_start_s", "p50_ms", "p95_ms", "p99_ms", "scoped_p99_ms", "peak_rss_mb", "queries",
             "p50_vs_tantivy")
     return [{key: row.get(key) for key in keys} for row in rows]
 
@@ -336,6 +384,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 if __name__ == "__main__":
     extra = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
     with_vectors = len(sys.argv) > 5 and sys.argv[5] == "1"
-    result = asyncio.run(
-        _worker(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), extra, with_vectors))
+    database = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
+    result = asyncio.run(_worker(
+        Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), extra, with_vectors, database))
     print(json.dumps(result))
