@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Table,
     and_,
     bindparam,
     delete,
@@ -412,7 +413,11 @@ class Store:
 
     async def index_backlog(self) -> tuple[list[tuple[str, int]], list[str]]:
         """Articles the index lacks or holds an old version of, and ids it holds but should not."""
-        state = index_state
+        return await self.backlog(index_state)
+
+    async def backlog(self, state: Table) -> tuple[list[tuple[str, int]], list[str]]:
+        """What a derived index is behind on, from its ledger ``state`` (article id, version):
+        articles it lacks or holds an old version of, and ids it holds but should not."""
         async with self.engine.connect() as conn:
             stale = await conn.execute(
                 select(articles.c.id, articles.c.version)

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 
 from index.store.schema import articles, embeddings, passage_vectors, passages, vector_state
 from index.store.store import Store
@@ -64,18 +64,7 @@ class VectorStore:
     async def backlog(self) -> tuple[list[tuple[str, int]], list[str]]:
         """Articles the vector index lacks (or holds an old version of), and ids it holds but
         should not."""
-        state = vector_state
-        async with self.engine.connect() as conn:
-            stale = await conn.execute(
-                select(articles.c.id, articles.c.version)
-                .outerjoin(state, state.c.article_id == articles.c.id)
-                .where(or_(state.c.version.is_(None), state.c.version != articles.c.version))
-                .order_by(articles.c.ingested_at, articles.c.id)
-            )
-            gone = await conn.execute(select(state.c.article_id).where(
-                state.c.article_id.not_in(select(articles.c.id))
-            ))
-            return [(str(r[0]), int(r[1])) for r in stale], [str(r[0]) for r in gone]
+        return await self.store.backlog(vector_state)
 
     async def mark(
         self, versions: Sequence[tuple[str, int]], digests: Sequence[tuple[str, int, str]],
