@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.filters import normalize
@@ -53,6 +54,8 @@ from index.search.scoring import (
 from index.search.statements import speaks
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
+
+PASSAGES_REMEMBERED = 20_000  # analysed candidate passages kept for the next questions (~4 KB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,9 @@ class Plan:
     query: Query
 
 
-def _analyser(target: str, question: Question) -> Analyzer:
-    return analyzer_for(target, (question.lists,) if question.lists != target else ())
+def _analyser(target: str, lists: str) -> Analyzer:
+    """The analyser for articles in ``target`` that also drops the question's stop words."""
+    return analyzer_for(target, (lists,) if lists != target else ())
 
 
 def plan_searches(
@@ -102,7 +106,7 @@ def plan_searches(
     plans = []
     speaker_words = {id(w) for w in question.speaker}
     for lang in langs:
-        analyser = _analyser(lang, question)
+        analyser = _analyser(lang, question.lists)
         words = []
         for word in question.words:
             result = analyser.word(word.text)
@@ -139,7 +143,7 @@ class _Candidate:
     cosine: float | None
     support: bool
     terms: frozenset[str]
-    matched: tuple[str, ...]
+    analysed: tuple[tuple[str, str, str | None], ...]  # (surface word, term, key) of the passage
 
 
 def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -> float:
@@ -158,6 +162,9 @@ class _PlanStats:
     specific: list[int]  # the words a passage must match to support an answer (no_answer)
     bound: float  # the question's attainable BM25 in that language
     n_docs: int
+    wanted_terms: frozenset[str]  # every term and gloss of the question's words (highlighting)
+    wanted_keys: frozenset[str]  # … and their keys
+    speaker: frozenset[str]  # the speaker's terms and keys (statements)
 
 
 def _plan_stats(
@@ -179,6 +186,9 @@ def _plan_stats(
         [allowed[i] for i in most_specific(dfs, n_docs)],
         upper_bound(plan.query, engine.doc_freq, n_docs),
         n_docs,
+        frozenset(t for w in plan.words for t in (w.term, *w.glosses)),
+        frozenset(k for w in plan.words for k in (w.key, w.alt_key) if k is not None),
+        frozenset(x for w in plan.words if w.speaker for x in (w.term, w.key) if x is not None),
     )
 
 
@@ -241,10 +251,11 @@ def assemble(
     qtype = question_type(question.text)
     qnorms = {normalize(w.text) for w in tokenize(question.text)}
     latin_question = question.lang != "hi"
+    titles: dict[str, frozenset[str]] = {}  # article id → its title's terms
     candidates = [
         _score(question, by_lang.get(passages[key].lang), stats.get(passages[key].lang),
-               passages[key], articles.get(passages[key].article_id), bm25.get(key, 0.0),
-               cos.get(key), qtype, qnorms, latin_question, weights, ranking)
+               passages[key], _title_terms(articles.get(passages[key].article_id), titles),
+               bm25.get(key, 0.0), cos.get(key), qtype, qnorms, latin_question, weights, ranking)
         for key in keys
     ]
     if home is not None:  # a server's own articles win ties with the shared collection's
@@ -258,7 +269,8 @@ def assemble(
         *_known(plans, engine, own), DENSE_GAP if own else DENSE_GAP_CROSS,
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
-    quotes = [_quote(cand, articles[cand.passage.article_id]) for cand in chosen]
+    quotes = [_quote(cand, articles[cand.passage.article_id], stats.get(cand.passage.lang))
+              for cand in chosen]
     return Answer(
         query=question.text,
         quotes=tuple(quotes),
@@ -299,9 +311,19 @@ def _known(plans: Sequence[Plan], engine: Engine, own_language: bool) -> tuple[b
     return any(held.values()) or not own_language, not all(names.values())
 
 
+def _title_terms(article: Article | None, seen: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The terms of an article's title, analysed once per question however many of its
+    passages are candidates."""
+    if article is None or not article.title:
+        return frozenset()
+    if article.id not in seen:
+        seen[article.id] = frozenset(analyzer_for(article.lang).terms(article.title))
+    return seen[article.id]
+
+
 def _score(
     question: Question, plan: Plan | None, stats: _PlanStats | None, passage: Passage,
-    article: Article | None, bm25: float, cosine: float | None, qtype: str | None,
+    title: frozenset[str], bm25: float, cosine: float | None, qtype: str | None,
     qnorms: set[str], latin_question: bool, weights: Weights, ranking: Ranking,
 ) -> _Candidate:
     f = Features(same_lang=float(passage.lang == question.lang))
@@ -311,45 +333,59 @@ def _score(
         f.answer_type = float(qtype in answer_kinds(passage.text, qnorms))
     support = False
     terms: frozenset[str] = frozenset()
-    matched: tuple[str, ...] = ()
+    analysed: tuple[tuple[str, str, str | None], ...] = ()
     if plan is not None and stats is not None:
-        analysed = _analyser(plan.lang, question).words_with_terms(passage.text)
-        terms = frozenset(t for _w, t, _k in analysed)
-        keys = frozenset(k for _w, _t, k in analysed if k is not None)
-        title = frozenset(analyzer_for(article.lang).terms(article.title)) if (
-            article is not None and article.title) else frozenset()
+        analysed, terms, keys = _analysed(plan.lang, question.lists, passage.text)
         kinds = word_matches(plan.words, terms, keys, title)
         f.exact, f.gloss, f.key, f.key_weak, f.title = word_features(
             stats.weights, stats.key_idfs, kinds
         )
         f.bm25 = bm25 / stats.bound
-        if question.wants_statements:
+        # (a passage with no word of the speaker's has no statement of theirs to look for)
+        if question.wants_statements and not (stats.speaker.isdisjoint(terms)
+                                              and stats.speaker.isdisjoint(keys)):
             f.statement = _statement_bonus(question, plan, passage.text, ranking)
         cross_script = (passage.lang == "hi") == latin_question
         support = supports(kinds, stats.key_idfs, cross_script, stats.specific)
-        wanted_terms = {t for w in plan.words for t in (w.term, *w.glosses)}
-        wanted_keys = {k for w in plan.words for k in (w.key, w.alt_key) if k is not None}
-        matched = tuple(dict.fromkeys(
-            w for w, t, k in analysed if t in wanted_terms or (k is not None and k in wanted_keys)
-        ))
-    return _Candidate(passage, combine(f, weights), f, cosine, support, terms, matched)
+    return _Candidate(passage, combine(f, weights), f, cosine, support, terms, analysed)
+
+
+@lru_cache(maxsize=PASSAGES_REMEMBERED)
+def _analysed(
+    lang: str, lists: str, text: str
+) -> tuple[tuple[tuple[str, str, str | None], ...], frozenset[str], frozenset[str]]:
+    """A candidate passage's words with their terms and keys, and its sets of terms and keys,
+    as the analyser of ``lang`` for a question whose
+    word lists are ``lists`` sees it. The same passages come back question after question (on
+    the bench's questions nine candidates in ten had been one before): they are analysed once,
+    remembered by their text."""
+    analysed = tuple(_analyser(lang, lists).words_with_terms(text))
+    return (analysed, frozenset([t for _w, t, _k in analysed]),
+            frozenset([k for _w, _t, k in analysed if k is not None]))
+
+
+def _matched(cand: _Candidate, stats: _PlanStats | None) -> tuple[str, ...]:
+    """The passage's words that meet the question (by term, gloss or key), for highlighting."""
+    if stats is None:
+        return ()
+    terms, keys = stats.wanted_terms, stats.wanted_keys
+    return tuple(dict.fromkeys(
+        w for w, t, k in cand.analysed if t in terms or (k is not None and k in keys)
+    ))
 
 
 def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
     """How strongly ``text`` reports the speaker saying something."""
-    analyser = _analyser(plan.lang, question)
     speaker_terms = {w.term for w in plan.words if w.speaker}
     speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
     verbs = reporting_stems(plan.lang)
     best = 0.0
-    for start, end in split_sentences(text):
+    for sentence, analysed in _sentences(plan.lang, question.lists, text):
         speaker_at = verb_at = None
-        sentence = words(text[start:end])
-        for i, word in enumerate(sentence):
-            analysed = analyser.word(word)
-            if analysed is None:
+        for i, found in enumerate(analysed):
+            if found is None:
                 continue
-            term, key = analysed
+            term, key = found
             if speaker_at is None and (term in speaker_terms or key in speaker_keys):
                 speaker_at = i
             if verb_at is None and term in verbs:
@@ -358,6 +394,20 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
             strong = speaks(sentence, speaker_at, verb_at, plan.lang)
             best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
     return best
+
+
+@lru_cache(maxsize=PASSAGES_REMEMBERED)
+def _sentences(
+    lang: str, lists: str, text: str
+) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, str | None] | None, ...]], ...]:
+    """Each sentence of a candidate passage as its words and their (term, key), remembered
+    like ``_analysed``."""
+    analyser = _analyser(lang, lists)
+    out = []
+    for start, end in split_sentences(text):
+        sentence = tuple(words(text[start:end]))
+        out.append((sentence, tuple(analyser.word(word) for word in sentence)))
+    return tuple(out)
 
 
 def _choose(candidates: Sequence[_Candidate], ranking: Ranking, k: int) -> list[_Candidate]:
@@ -392,7 +442,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _quote(cand: _Candidate, article: Article) -> Quote:
+def _quote(cand: _Candidate, article: Article, stats: _PlanStats | None) -> Quote:
     passage = cand.passage
     return Quote(
         passage_id=passage.id,
@@ -405,5 +455,5 @@ def _quote(cand: _Candidate, article: Article) -> Quote:
         published=article.published,
         text=passage.text,
         score=cand.score,
-        terms=cand.matched,
+        terms=_matched(cand, stats),
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from index.analysis.filters import normalize
 from index.analysis.tokenizers import tokenize
@@ -73,28 +73,40 @@ def question_type(text: str) -> str | None:
 
 def answer_kinds(text: str, question_norms: Iterable[str] = ()) -> set[str]:
     """The kinds of answer ``text`` holds, not counting words the question already has."""
-    numbers = table("numbers.tsv")
-    skip = set(question_norms)
+    skip = question_norms if isinstance(question_norms, (set, frozenset)) else set(question_norms)
     found: set[str] = set()
+    for norm, kinds in _kinds_by_word(text):
+        if norm not in skip:
+            found |= kinds
+    return found
+
+
+@lru_cache(maxsize=20_000)  # candidate passages come back question after question
+def _kinds_by_word(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each word of ``text`` that shows a kind of answer (normalised), with the kinds."""
+    numbers = table("numbers.tsv")
+    out = []
     previous_norm, previous_end = "", -1
     for word in tokenize(text):
         norm = normalize(word.text)
-        if norm not in skip:
-            mapped = numbers.get(norm)
-            month = mapped is not None and _MONTH.fullmatch(mapped)
-            if norm.isdigit() or (mapped is not None and not month):
-                found.add("amount")
-            if (norm.isdigit() and _YEAR.fullmatch(norm)) or month or norm in _markers("date"):
-                found.add("date")
-            if norm in _markers("person"):
+        found: set[str] = set()
+        mapped = numbers.get(norm)
+        month = mapped is not None and _MONTH.fullmatch(mapped)
+        if norm.isdigit() or (mapped is not None and not month):
+            found.add("amount")
+        if (norm.isdigit() and _YEAR.fullmatch(norm)) or month or norm in _markers("date"):
+            found.add("date")
+        if norm in _markers("person"):
+            found.add("person")
+        first = word.text[0]
+        named = mapped is None and norm not in _markers("date")  # not "October", "Monday"
+        if named and first.isupper() and first.isascii() and not word.text.isupper():
+            gap = text[previous_end : word.start] if previous_end >= 0 else "."
+            if not any(c in _SENTENCE_END for c in gap):
                 found.add("person")
-            first = word.text[0]
-            named = mapped is None and norm not in _markers("date")  # not "October", "Monday"
-            if named and first.isupper() and first.isascii() and not word.text.isupper():
-                gap = text[previous_end : word.start] if previous_end >= 0 else "."
-                if not any(c in _SENTENCE_END for c in gap):
-                    found.add("person")
-                    if previous_norm in _markers("place-before"):
-                        found.add("place")
+                if previous_norm in _markers("place-before"):
+                    found.add("place")
+        if found:
+            out.append((norm, frozenset(found)))
         previous_norm, previous_end = norm, word.end
-    return found
+    return tuple(out)

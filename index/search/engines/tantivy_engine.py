@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 _WRITER_HEAP = 128_000_000
 _FIELDS = ("terms", "keys", "title")
 _ID_FILE = "storybot-index-id"
+_COUNTS_LIMIT = 50_000  # remembered per-language counts before the memo starts over
 
 
 def _article_number(article_id: str) -> int:
@@ -73,6 +74,8 @@ class TantivyEngine:
             self._index = tantivy.Index(self._schema)
         self._writer: tantivy.IndexWriter | None = None
         self._memory_id: str | None = None
+        # Per-language counts (a count query walks every posting) until the next commit
+        self._counts: dict[tuple[str, str, str], int] = {}
 
     def stored_id(self) -> str | None:
         if self.path is None:
@@ -146,6 +149,7 @@ class TantivyEngine:
             self._writer.wait_merging_threads()
             self._writer = None
         self._index.reload()
+        self._counts = {}  # after the reload: a reader holding the old dict used the old searcher
 
     def clear(self) -> None:
         writer = self._w()
@@ -228,21 +232,33 @@ class TantivyEngine:
     def doc_freq(self, field: str, token: str, lang: str | None = None) -> int:
         """Passages holding ``token``; without ``lang``, tantivy's own statistic, which, like the
         BM25 scores it feeds, still counts deleted passages until their segment is merged."""
-        searcher = self._index.searcher()
         if lang is None:
-            return int(searcher.doc_freq(field, token))
-        query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field, token)),
-            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "lang", lang)),
-        ])
-        return _count(searcher.search(query, limit=1, count=True))
+            return int(self._index.searcher().doc_freq(field, token))
+        return self._count_in(lang, field, token)
 
     def num_docs(self, lang: str | None = None) -> int:
-        searcher = self._index.searcher()
         if lang is None:
-            return int(searcher.num_docs)
+            return int(self._index.searcher().num_docs)
+        return self._count_in(lang)
+
+    def _count_in(self, lang: str, field: str = "", token: str = "") -> int:
+        """Passages of ``lang`` (holding ``token`` in ``field``, if given), remembered until
+        the next commit."""
+        counts = self._counts  # first: a commit replaces it only after reloading the searcher
+        cached = counts.get((lang, field, token))
+        if cached is not None:
+            return cached
         query = tantivy.Query.term_query(self._schema, "lang", lang)
-        return _count(searcher.search(query, limit=1, count=True))
+        if field:
+            query = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field, token)),
+                (tantivy.Occur.Must, query),
+            ])
+        count = _count(self._index.searcher().search(query, limit=1, count=True))
+        if len(counts) > _COUNTS_LIMIT:
+            counts.clear()
+        counts[(lang, field, token)] = count
+        return count
 
     def close(self) -> None:
         if self._writer is not None:
