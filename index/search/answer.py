@@ -27,7 +27,7 @@ from index.analysis.tokenizers import tokenize, words
 from index.ingest.passages import split_sentences
 from index.lang.glossary import translations
 from index.models import Answer, Article, Passage, Quote
-from index.search.answer_types import answer_kinds, question_type
+from index.search.answer_types import kinds_by_word, kinds_except, question_type
 from index.search.engines.base import Engine, Hit, Query
 from index.search.links import text_fragment_link
 from index.search.query import Question, reporting_stems
@@ -55,7 +55,7 @@ from index.search.statements import speaks
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
-PASSAGES_REMEMBERED = 20_000  # analysed candidate passages kept for the next questions (~4 KB each)
+PASSAGES_REMEMBERED = 5_000  # analysed candidate passages kept (5–12 KB each, by length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,6 @@ class _Candidate:
     cosine: float | None
     support: bool
     terms: frozenset[str]
-    analysed: tuple[tuple[str, str, str | None], ...]  # (surface word, term, key) of the passage
 
 
 def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -> float:
@@ -269,7 +268,8 @@ def assemble(
         *_known(plans, engine, own), DENSE_GAP if own else DENSE_GAP_CROSS,
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
-    quotes = [_quote(cand, articles[cand.passage.article_id], stats.get(cand.passage.lang))
+    quotes = [_quote(cand, articles[cand.passage.article_id],
+                     _matched(cand.passage, question.lists, stats.get(cand.passage.lang)))
               for cand in chosen]
     return Answer(
         query=question.text,
@@ -330,12 +330,11 @@ def _score(
     if cosine is not None:
         f.dense = dense_feature(cosine)
     if qtype is not None:
-        f.answer_type = float(qtype in answer_kinds(passage.text, qnorms))
+        f.answer_type = float(qtype in kinds_except(_kinds_by_word(passage.text), qnorms))
     support = False
     terms: frozenset[str] = frozenset()
-    analysed: tuple[tuple[str, str, str | None], ...] = ()
     if plan is not None and stats is not None:
-        analysed, terms, keys = _analysed(plan.lang, question.lists, passage.text)
+        terms, keys = _analysed(plan.lang, question.lists, passage.text)
         kinds = word_matches(plan.words, terms, keys, title)
         f.exact, f.gloss, f.key, f.key_weak, f.title = word_features(
             stats.weights, stats.key_idfs, kinds
@@ -347,30 +346,31 @@ def _score(
             f.statement = _statement_bonus(question, plan, passage.text, ranking)
         cross_script = (passage.lang == "hi") == latin_question
         support = supports(kinds, stats.key_idfs, cross_script, stats.specific)
-    return _Candidate(passage, combine(f, weights), f, cosine, support, terms, analysed)
+    return _Candidate(passage, combine(f, weights), f, cosine, support, terms)
 
 
 @lru_cache(maxsize=PASSAGES_REMEMBERED)
-def _analysed(
-    lang: str, lists: str, text: str
-) -> tuple[tuple[tuple[str, str, str | None], ...], frozenset[str], frozenset[str]]:
-    """A candidate passage's words with their terms and keys, and its sets of terms and keys,
-    as the analyser of ``lang`` for a question whose
+def _analysed(lang: str, lists: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A candidate passage's terms and keys, as the analyser of ``lang`` for a question whose
     word lists are ``lists`` sees it. The same passages come back question after question (on
     the bench's questions nine candidates in ten had been one before): they are analysed once,
     remembered by their text."""
-    analysed = tuple(_analyser(lang, lists).words_with_terms(text))
-    return (analysed, frozenset([t for _w, t, _k in analysed]),
+    analysed = _analyser(lang, lists).words_with_terms(text)
+    return (frozenset([t for _w, t, _k in analysed]),
             frozenset([k for _w, _t, k in analysed if k is not None]))
 
 
-def _matched(cand: _Candidate, stats: _PlanStats | None) -> tuple[str, ...]:
+_kinds_by_word = lru_cache(maxsize=PASSAGES_REMEMBERED)(kinds_by_word)  # like ``_analysed``
+
+
+def _matched(passage: Passage, lists: str, stats: _PlanStats | None) -> tuple[str, ...]:
     """The passage's words that meet the question (by term, gloss or key), for highlighting."""
     if stats is None:
         return ()
     terms, keys = stats.wanted_terms, stats.wanted_keys
     return tuple(dict.fromkeys(
-        w for w, t, k in cand.analysed if t in terms or (k is not None and k in keys)
+        w for w, t, k in _analyser(passage.lang, lists).words_with_terms(passage.text)
+        if t in terms or (k is not None and k in keys)
     ))
 
 
@@ -380,7 +380,7 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
     speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
     verbs = reporting_stems(plan.lang)
     best = 0.0
-    for sentence, analysed in _sentences(plan.lang, question.lists, text):
+    for (start, end), analysed in _sentences(plan.lang, question.lists, text):
         speaker_at = verb_at = None
         for i, found in enumerate(analysed):
             if found is None:
@@ -391,7 +391,7 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
             if verb_at is None and term in verbs:
                 verb_at = i
         if speaker_at is not None and verb_at is not None:
-            strong = speaks(sentence, speaker_at, verb_at, plan.lang)
+            strong = speaks(words(text[start:end]), speaker_at, verb_at, plan.lang)
             best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
     return best
 
@@ -399,15 +399,15 @@ def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking
 @lru_cache(maxsize=PASSAGES_REMEMBERED)
 def _sentences(
     lang: str, lists: str, text: str
-) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, str | None] | None, ...]], ...]:
-    """Each sentence of a candidate passage as its words and their (term, key), remembered
-    like ``_analysed``."""
+) -> tuple[tuple[tuple[int, int], tuple[tuple[str, str | None] | None, ...]], ...]:
+    """Each sentence of a candidate passage: its span and its words' (term, key), None for a
+    stop word (the analyser's own memoised pairs, so little is held), remembered like
+    ``_analysed``."""
     analyser = _analyser(lang, lists)
-    out = []
-    for start, end in split_sentences(text):
-        sentence = tuple(words(text[start:end]))
-        out.append((sentence, tuple(analyser.word(word) for word in sentence)))
-    return tuple(out)
+    return tuple(
+        ((start, end), tuple(analyser.word(word) for word in words(text[start:end])))
+        for start, end in split_sentences(text)
+    )
 
 
 def _choose(candidates: Sequence[_Candidate], ranking: Ranking, k: int) -> list[_Candidate]:
@@ -442,7 +442,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _quote(cand: _Candidate, article: Article, stats: _PlanStats | None) -> Quote:
+def _quote(cand: _Candidate, article: Article, matched: tuple[str, ...]) -> Quote:
     passage = cand.passage
     return Quote(
         passage_id=passage.id,
@@ -455,5 +455,5 @@ def _quote(cand: _Candidate, article: Article, stats: _PlanStats | None) -> Quot
         published=article.published,
         text=passage.text,
         score=cand.score,
-        terms=_matched(cand, stats),
+        terms=matched,
     )

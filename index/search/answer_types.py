@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 from index.analysis.filters import normalize
 from index.analysis.tokenizers import tokenize
 from index.data import lines, table
 
-__all__ = ["KINDS", "answer_kinds", "question_type"]
+__all__ = ["KINDS", "answer_kinds", "kinds_by_word", "kinds_except", "question_type"]
 
 KINDS = ("date", "amount", "person", "place")  # cue order: a date cue beats an amount cue
 _MONTH = re.compile(r"m\d\d")
@@ -73,16 +73,22 @@ def question_type(text: str) -> str | None:
 
 def answer_kinds(text: str, question_norms: Iterable[str] = ()) -> set[str]:
     """The kinds of answer ``text`` holds, not counting words the question already has."""
+    return kinds_except(kinds_by_word(text), question_norms)
+
+
+def kinds_except(
+    by_word: Iterable[tuple[str, frozenset[str]]], question_norms: Iterable[str]
+) -> set[str]:
+    """The kinds of answer of ``kinds_by_word``'s words, but for the question's own words."""
     skip = question_norms if isinstance(question_norms, (set, frozenset)) else set(question_norms)
     found: set[str] = set()
-    for norm, kinds in _kinds_by_word(text):
+    for norm, kinds in by_word:
         if norm not in skip:
             found |= kinds
     return found
 
 
-@lru_cache(maxsize=20_000)  # candidate passages come back question after question
-def _kinds_by_word(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+def kinds_by_word(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each word of ``text`` that shows a kind of answer (normalised), with the kinds."""
     numbers = table("numbers.tsv")
     out = []
