@@ -9,7 +9,6 @@ each other's passages.
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from index.library import Library
+from tests.made_up_news import Feed
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,36 +85,6 @@ async def library(tmp_path: Path, options: dict[str, str]):
                              engine_options=options, semantic=False)
     yield lib
     await lib.close()
-
-
-class Feed:
-    """Made-up English news: articles of two passages, each with a word of its own."""
-
-    @staticmethod
-    def word(i: int) -> str:
-        """The word unique to article ``i`` (``zu`` and syllables: no real word matches)."""
-        letters = "bcdfghjklmnprstvz"
-        out = ""
-        while True:
-            out += letters[i % len(letters)] + "aeiou"[i % 5]
-            i //= len(letters)
-            if i == 0:
-                return "zu" + out
-
-    @classmethod
-    def write(cls, path: Path, count: int, offset: int = 0) -> None:
-        """``count`` articles (from number ``offset``) as a JSONL file."""
-        with path.open("w", encoding="utf-8") as handle:
-            for i in range(offset, offset + count):
-                record = {
-                    "url": f"https://feed.example/{i}", "source": "Feed", "lang": "en",
-                    "text": (
-                        f"The council of Example Town discussed the {cls.word(i)} project on"
-                        f" Monday. Officials said the {cls.word(i)} plan needed more money next"
-                        " year.\nResidents asked many questions about roads and schools."
-                    ),
-                }
-                handle.write(json.dumps(record) + "\n")
 
 
 @pytest.fixture

@@ -4,14 +4,7 @@ boilerplate is never quoted, and the search index recovers from crashes and dama
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import sqlite3
-import string
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +14,7 @@ from sqlalchemy import text
 from index.errors import BadQuestion, NotFound
 from index.library import DB_NAME, INDEX_DIR, Library, sample_corpus
 from index.models import ArticleDraft
+from tests.made_up_news import Feed, kill_mid_ingest
 from tests.ordering import in_answer_order
 
 REPO = Path(__file__).resolve().parents[2]
@@ -342,80 +336,10 @@ async def test_reindex_returns_passage_count_and_keeps_answers(library: Library)
     assert after == before
 
 
-def _word(n: int) -> str:
-    """A made-up word unique to article n: 'vel' + four letters."""
-    letters = ""
-    for _ in range(4):
-        letters += string.ascii_lowercase[n % 26]
-        n //= 26
-    return "vel" + letters
-
-
-def _write_feed(path: Path, count: int, offset: int = 0) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(offset, offset + count):
-            record = {
-                "url": f"https://feed.example/{i}",
-                "source": "Feed",
-                "lang": "en",
-                "text": (
-                    f"The council of Example Town discussed the {_word(i)} project on Monday. "
-                    f"Officials said the {_word(i)} plan needed more money next year.\n"
-                    "Residents asked many questions about roads and schools."
-                ),
-            }
-            handle.write(json.dumps(record) + "\n")
-
-
-_INGEST_SCRIPT = """
-import asyncio, sys
-from index.library import Library
-
-async def main(data_dir, small, big):
-    library = await Library.open(data_dir, sample=False)
-    await library.ingest_paths([small])
-    print("small done", flush=True)
-    await library.ingest_paths([big])
-    print("big done", flush=True)
-
-asyncio.run(main(*sys.argv[1:4]))
-"""
-
-
-def _count_articles(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 async def test_index_catches_up_after_a_kill_mid_ingest(tmp_path: Path) -> None:
     """After SIGKILL in the middle of a big ingest, open indexes exactly what the store holds."""
-    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
-    _write_feed(small, 20)
-    _write_feed(big, 3000, offset=20)
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _INGEST_SCRIPT, str(data), str(small), str(big)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while _count_articles(data / DB_NAME) < 150:
-            assert proc.poll() is None, "the ingest ended before it could be killed"
-            assert time.monotonic() < deadline, "the ingest never started writing"
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    output = proc.stdout.read() if proc.stdout else b""
-    assert b"small done" in output and b"big done" not in output
+    kill_mid_ingest(tmp_path, data)
 
     async with await Library.open(data, sample=False) as library:
         stored = await library.store.count_articles()
@@ -425,7 +349,7 @@ async def test_index_catches_up_after_a_kill_mid_ingest(tmp_path: Path) -> None:
             last_id, last_text = (await conn.execute(text(
                 "SELECT id, clean_text FROM articles ORDER BY rowid DESC LIMIT 1"
             ))).one()
-        word = next(w for w in (_word(i) for i in range(stored + 5)) if w in last_text)
+        word = next(w for w in (Feed.word(i) for i in range(stored + 5)) if w in last_text)
         answer = await library.ask(word)
         assert answer.quotes and answer.quotes[0].article_id == last_id
         # nothing of the killed run is half-stored: every article has both its passages
@@ -434,8 +358,6 @@ async def test_index_catches_up_after_a_kill_mid_ingest(tmp_path: Path) -> None:
                 "SELECT COUNT(*) FROM articles a"
                 " WHERE (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) != 2"
             )) == 0
-    if proc.stdout:
-        proc.stdout.close()
 
 
 async def test_deleted_index_folder_is_rebuilt_on_open(tmp_path: Path) -> None:
