@@ -5,7 +5,7 @@ identical (same passages in the same order).
 Usage (with a cluster for opensearch, e.g. ``eval "$(scripts/cluster up)"``)::
 
     .venv/bin/python scripts/compare_engines.py /work/shared/eval/xquad-en [more sets…]
-        [--engines tantivy opensearch] [--limit N] [--json]
+        [--engines tantivy opensearch] [--limit N] [--no-semantic] [--json]
 
 Each set is evaluated by ``index.evaluate.evaluate`` once per engine, exactly as
 ``storybot eval`` does; the opensearch engine's URL comes from ``STORYBOT_OPENSEARCH_URL``.
@@ -29,7 +29,7 @@ TOP = 10
 
 
 async def ranked_by_engine(
-    folder: Path, engine: str, limit: int | None
+    folder: Path, engine: str, limit: int | None, semantic: bool = True
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The eval metrics of ``engine`` on ``folder`` and each question's top ``TOP`` ids."""
     tops: dict[str, list[str]] = {}
@@ -39,7 +39,7 @@ async def ranked_by_engine(
 
     options = {"url": os.environ["STORYBOT_OPENSEARCH_URL"]} if engine == "opensearch" else {}
     metrics = await evaluate(folder, engine=engine, engine_options=options, limit=limit,
-                             on_ranked=keep)
+                             semantic=semantic, on_ranked=keep)
     return metrics, tops
 
 
@@ -66,12 +66,15 @@ async def main() -> int:
     parser.add_argument("sets", nargs="+", type=Path)
     parser.add_argument("--engines", nargs=2, default=["tantivy", "opensearch"])
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="BM25 alone (the engines' vector searches are approximate)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     base_name, other_name = args.engines
     for folder in args.sets:
-        base = await ranked_by_engine(folder, base_name, args.limit)
-        other = await ranked_by_engine(folder, other_name, args.limit)
+        semantic = not args.no_semantic
+        base = await ranked_by_engine(folder, base_name, args.limit, semantic)
+        other = await ranked_by_engine(folder, other_name, args.limit, semantic)
         row = compare(base, other)
         if args.json:
             print(json.dumps(row), flush=True)
