@@ -12,6 +12,10 @@ precedence there.
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -188,30 +192,35 @@ def tiny_docs() -> list:
 
 
 def postgres_url() -> str | None:
-    import os
-
     return os.environ.get("STORYBOT_TEST_DATABASE_URL") or os.environ.get("STORYBOT_DATABASE_URL")
+
+
+@asynccontextmanager
+async def postgres_schema(prefix: str) -> AsyncIterator[str]:
+    """The URL of a fresh schema on the test PostgreSQL server, dropped afterwards (skipped
+    without a server on a developer's machine, failed in CI)."""
+    base = postgres_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the PostgreSQL tests: start scripts/cluster first")
+        pytest.skip("no PostgreSQL server (set STORYBOT_TEST_DATABASE_URL to run these)")
+    schema = prefix + uuid.uuid4().hex[:12]
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
+    finally:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(base.replace("postgresql://", "postgresql+asyncpg://", 1))
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.cluster)])
 async def database_url(request, tmp_path: Path):
     """Where a test's store lives: a SQLite file, or a fresh schema on a PostgreSQL server."""
-    import os
-    import uuid
-
     if request.param == "sqlite":
         yield str(tmp_path / "store.sqlite3")
         return
-    base = postgres_url()
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs the PostgreSQL store tests: start scripts/cluster first")
-        pytest.skip("no PostgreSQL server (set STORYBOT_TEST_DATABASE_URL to run these)")
-    schema = "test_" + uuid.uuid4().hex[:12]
-    yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(base.replace("postgresql://", "postgresql+asyncpg://", 1))
-    async with engine.begin() as conn:
-        await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    await engine.dispose()
+    async with postgres_schema("test_") as url:
+        yield url

@@ -15,8 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ import pytest
 from bot.harness import DEFAULT_GUILD, sharded_guild_id
 from bot.localsite import LocalSite
 from index.library import Library
+from tests.conftest import postgres_schema
 
 REPO = Path(__file__).resolve().parents[2]
 SHARDS = 2
@@ -52,26 +52,10 @@ def rss(*items: tuple[str, str]) -> str:
 
 
 @pytest.fixture
-def shared_store() -> Iterator[str]:
+async def shared_store() -> AsyncIterator[str]:
     """A fresh schema on the test PostgreSQL server, dropped afterwards."""
-    base = os.environ.get("STORYBOT_TEST_DATABASE_URL") or os.environ.get("STORYBOT_DATABASE_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs PostgreSQL for these tests: start scripts/cluster first")
-        pytest.skip("no PostgreSQL server (set STORYBOT_TEST_DATABASE_URL)")
-    schema = "procs_" + uuid.uuid4().hex[:12]
-    yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
-    import asyncio
-
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    async def drop() -> None:
-        engine = create_async_engine(base.replace("postgresql://", "postgresql+asyncpg://", 1))
-        async with engine.begin() as conn:
-            await conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await engine.dispose()
-
-    asyncio.run(drop())
+    async with postgres_schema("procs_") as url:
+        yield url
 
 
 @pytest.fixture
