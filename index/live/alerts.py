@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from index.analysis.analyzers import analyzer_for
+from index.analysis.glossary import translations
 from index.analysis.tokenizers import words
 from index.errors import BadInput, NotFound
-from index.lang.glossary import translations
 from index.models import AlertPost, Article, Follow, Passage
 from index.search.query import parse_question
 from index.search.statements import Speaker, statements

@@ -22,10 +22,10 @@ from functools import lru_cache
 
 from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.filters import normalize
+from index.analysis.glossary import translations
 from index.analysis.keys import query_keys
 from index.analysis.tokenizers import tokenize, words
 from index.ingest.passages import split_sentences
-from index.lang.glossary import translations
 from index.models import Answer, Article, Passage, Quote
 from index.search.answer_types import kinds_by_word, kinds_except, question_type
 from index.search.engines.base import Engine, Hit, Query

@@ -6,6 +6,6 @@ on open, and ``store`` holds :class:`Store`, the async API the library uses.
 
 from __future__ import annotations
 
-from index.store.store import Store, StoredArticle, content_hash, database_url
+from index.store.store import Store, content_hash, database_url
 
-__all__ = ["Store", "StoredArticle", "content_hash", "database_url"]
+__all__ = ["Store", "content_hash", "database_url"]

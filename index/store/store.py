@@ -17,7 +17,6 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,11 +40,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from index.errors import StoreError
-from index.models import SHARED, Article, Passage, SourceSummary
+from index.models import Article, Passage, PreparedArticle, SourceSummary
 from index.store import migrate
 from index.store.schema import articles, guilds, index_state, ingest_log, meta, passages
 
-__all__ = ["Store", "StoredArticle", "content_hash"]
+__all__ = ["Store", "content_hash"]
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +61,6 @@ def content_hash(text_: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredArticle:
-    """An article ready to store: cleaned, split, its language known."""
-
-    title: str | None
-    source: str | None
-    url: str | None  # given by whoever ingested it: identifies the article
-    lang: str
-    published: str | None
-    original_text: str
-    clean_text: str
-    passages: Sequence[tuple[int, int, str]]  # (start, end, lang) into clean_text
-    page_url: str | None = None  # the address the page claims for itself: shown, not trusted
-    domain: str | None = None  # the outlet's registered domain
-    collection: str = SHARED  # the shared collection or a server's (``guild:<id>``)
-
-    @property
-    def link(self) -> str | None:
-        return self.url or self.page_url
 
 
 # An article's metadata without its texts, for citing and listing.
@@ -255,7 +233,7 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    async def upsert(self, article: StoredArticle, origin: str) -> tuple[str, str]:
+    async def upsert(self, article: PreparedArticle, origin: str) -> tuple[str, str]:
         """Store one article in one transaction; returns ``(action, article id)``.
 
         The same URL, or for articles without one the same content, updates the stored article
@@ -265,7 +243,7 @@ class Store:
             return await self._upsert(conn, article, origin)
 
     async def _upsert(
-        self, conn: AsyncConnection, article: StoredArticle, origin: str
+        self, conn: AsyncConnection, article: PreparedArticle, origin: str
     ) -> tuple[str, str]:
         digest = content_hash(article.clean_text)
         now = _now()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.analysis import analyzer_for
-from index.lang.glossary import translations
+from index.analysis.glossary import translations
 from index.library import Library
 from index.models import Answer, ArticleDraft
 from index.search.query import parse_question

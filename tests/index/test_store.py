@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from index.errors import StoreError
-from index.store import Store, StoredArticle
+from index.models import PreparedArticle
+from index.store import Store
 from index.store.migrate import HEAD
 
 # The tables storybot 0.1 made by hand (PRAGMA user_version 3), trimmed to what the test reads.
@@ -36,8 +37,8 @@ PRAGMA user_version = 3;
 """
 
 
-def _article(text_: str, url: str | None = None) -> StoredArticle:
-    return StoredArticle(
+def _article(text_: str, url: str | None = None) -> PreparedArticle:
+    return PreparedArticle(
         title="T", source="S", url=url, lang="en", published=None, original_text=text_,
         clean_text=text_, passages=[(0, len(text_), "en")],
     )
