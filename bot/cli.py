@@ -1,9 +1,10 @@
 """The ``storybot`` command: parses arguments and calls the library or the bot; nothing more.
 
-Subcommands: ``ingest``, ``ask``, ``sources``, ``reindex``, ``eval``, ``bench`` (the library),
-``run`` (Discord when ``DISCORD_TOKEN`` is set, else the offline console), ``console`` and
-``simulate`` (the offline harness). Settings (data directory ``STORYBOT_DATA_DIR``, default
-``./data``; engine) come from the environment or ``.env``, see ``bot/settings.py``.
+Subcommands: ``ingest``, ``embed``, ``ask``, ``sources``, ``reindex``, ``eval``, ``bench`` (the
+library), ``run`` (Discord when ``DISCORD_TOKEN`` is set, else the offline console),
+``console`` and ``simulate`` (the offline harness). Settings (data directory
+``STORYBOT_DATA_DIR``, default ``./data``; engine) come from the environment or ``.env``, see
+``bot/settings.py``.
 """
 
 from __future__ import annotations
@@ -14,19 +15,28 @@ import dataclasses
 import io
 import json
 import logging
+import os
 import sys
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.settings import SettingsError, load_settings
-from bot.terminal import format_answer, format_report, format_sources
-from index.errors import StorybotError
-from index.library import DB_NAME, Library
-from index.models import SHARED, SHARED_SCOPE, Scope, guild_collection
-from index.progress import no_progress, terminal_progress
-from index.search.engines import ENGINES
+from bot.terminal import format_answer, format_report, format_sources, format_vectors
+from index import (
+    DB_NAME,
+    ENGINES,
+    SHARED,
+    Library,
+    ProgressFactory,
+    Scope,
+    StorybotError,
+    guild_collection,
+    no_progress,
+    terminal_progress,
+)
 
 __all__ = ["main"]
 
@@ -54,24 +64,53 @@ async def _library(*, sample: bool = True) -> AsyncIterator[Library]:
         await library.close()
 
 
+def _progress() -> ProgressFactory:
+    """Bars with rate and time left on a terminal; nothing when stderr is a file or a pipe."""
+    return terminal_progress if sys.stderr.isatty() else no_progress
+
+
 async def _cmd_ingest(args: argparse.Namespace) -> int:
     async with _library(sample=False) as library:
         if args.max_bytes is not None:
-            library.max_bytes = args.max_bytes
-        progress = terminal_progress if sys.stderr.isatty() else no_progress
-        report = await library.ingest_paths(
-            args.paths, collection=_collection(args.guild), progress=progress
+            library.ingest.max_bytes = args.max_bytes
+        report = await library.ingest.paths(
+            args.paths, collection=_collection(args.guild), progress=_progress()
         )
-    print(format_report(report))
+        print(format_report(report), flush=True)
+        if args.embed:
+            await _embed(library)
+        elif library.embedding is not None and (report.added or report.updated):
+            done, total = await library.embedding.status()
+            print(format_vectors(done, total))
     return 0 if report.ok else 1
+
+
+async def _cmd_embed(args: argparse.Namespace) -> int:
+    async with _library(sample=False) as library:
+        return await _embed(library)
+
+
+async def _embed(library: Library) -> int:
+    if library.embedding is None:
+        print("storybot: the semantic stage is off (STORYBOT_SEMANTIC=off): no vectors to "
+              "compute", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    done_before, total = await library.embedding.status()
+    articles = await library.embedding.run(_progress())
+    done, total = await library.embedding.status()
+    took = time.perf_counter() - started
+    computed = done - done_before
+    rate = f", {computed / took:.1f} passages/s" if computed and took > 0 else ""
+    print(f"vectors for {articles} articles in {took:.0f} s{rate}")
+    print(format_vectors(done, total))
+    return 0
 
 
 async def _cmd_ask(args: argparse.Namespace) -> int:
     try:
         async with _library() as library:
-            scope = SHARED_SCOPE if args.guild is None else await library.scope_for_guild(
-                args.guild
-            )
+            scope = await library.scope(args.guild)
             answer = await library.ask(
                 args.question, k=args.k, source=args.source, lang=args.lang, scope=scope
             )
@@ -95,9 +134,12 @@ def _print_json(payload: object) -> None:
 
 async def _cmd_sources(args: argparse.Namespace) -> int:
     async with _library() as library:
-        collections = [name for name, _count in await library.collections()]
+        collections = [name for name, _count in await library.servers.collections()]
         rows = await library.sources(Scope(tuple(collections)))
+        vectors = await library.embedding.status() if library.embedding is not None else None
     print(format_sources(rows))
+    if vectors is not None:
+        print(format_vectors(*vectors))
     return 0
 
 
@@ -129,7 +171,7 @@ async def _cmd_store_copy(args: argparse.Namespace) -> int:
 
 async def _cmd_purge(args: argparse.Namespace) -> int:
     async with _library(sample=False) as library:
-        removed = await library.purge_guild(args.guild)
+        removed = await library.servers.purge_guild(args.guild)
     print(f"purged {removed} articles of server {args.guild}")
     return 0
 
@@ -137,11 +179,11 @@ async def _cmd_purge(args: argparse.Namespace) -> int:
 async def _cmd_feeds(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from index.live.feeds import failing_for_a_day
+    from index import failing_for_a_day
 
     now = datetime.now(UTC)
     async with _library(sample=False) as library:
-        library.fetch_allow_hosts = load_settings().fetch_allow_hosts
+        library.ingest.allow_hosts = load_settings().fetch_allow_hosts
         feeds = library.feeds
         if args.action == "add":
             feed = await feeds.add(args.guild, args.url, now, interval_minutes=args.interval)
@@ -153,13 +195,17 @@ async def _cmd_feeds(args: argparse.Namespace) -> int:
         elif args.action == "poll":
             if args.all:
                 for feed in await feeds.for_guild(args.guild):
-                    await library.live.release(feed.id, now)
+                    await library.feeds.release(feed.id, now)
             for result in await feeds.poll_due(now):
                 state = result.error or ("not modified" if result.not_modified
                                          else f"{len(result.added)} new articles")
                 print(f"feed {result.feed.id} {result.feed.url}: {state}")
         else:
-            for feed in await feeds.for_guild(args.guild):
+            listed = await feeds.for_guild(args.guild)
+            if not listed:
+                where = f" for server {args.guild}" if args.guild else ""
+                print(f"no feeds{where} yet: add one with storybot feeds add URL --guild ID")
+            for feed in listed:
                 state = "ok" if not feed.failures else (
                     f"failing since {feed.failing_since}" if failing_for_a_day(feed, now)
                     else f"{feed.failures} failed polls") + (
@@ -175,7 +221,7 @@ def _collection(guild: int | None) -> str:
 
 async def _cmd_reindex(args: argparse.Namespace) -> int:
     async with _library() as library:
-        count = await library.reindex()
+        count = await library.reindex(_progress())
     print(f"reindexed {count} passages")
     return 0
 
@@ -187,7 +233,7 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
     result = await evaluate(
         args.dir, queries=args.queries, engine=engine, engine_options=options, limit=args.limit,
         semantic=not args.no_semantic, vectors=args.vectors,
-        progress=terminal_progress if sys.stderr.isatty() else no_progress,
+        progress=_progress(),
     )
     if args.json:
         print(json.dumps(result))
@@ -220,7 +266,7 @@ async def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 async def _cmd_loadtest(args: argparse.Namespace) -> int:
-    from bot.loadtest import measure_alert_latency, measure_loop_lag
+    from bot.harness.loadtest import measure_alert_latency, measure_loop_lag
 
     async with _library() as library:
         if args.alerts:
@@ -250,9 +296,10 @@ async def _cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _cmd_console(args: argparse.Namespace) -> int:
-    from bot.console import console
+    from bot.harness.console import console
 
     async with _library() as library:
+        library.jobs.start()  # vectors are computed in the background, in real time
         await console(library, sys.stdin, sys.stdout, settings=load_settings())
     return 0
 
@@ -261,6 +308,7 @@ async def _cmd_simulate(args: argparse.Namespace) -> int:
     from bot.harness import simulate
 
     async with _library() as library:
+        library.jobs.start()
         with args.script.open(encoding="utf-8") as script:
             return await simulate(script, library, sys.stdout, settings=load_settings())
 
@@ -279,12 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 5,000,000)")
     p.add_argument("--guild", type=int, metavar="ID",
                    help="into this Discord server's own collection (default: the shared one)")
+    p.add_argument("--embed", action="store_true",
+                   help="then compute the new passages' vectors (see: storybot embed)")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("embed", help="compute the vectors of every passage that lacks one "
+                                     "(resumable; a running bot does it in the background)")
+    p.set_defaults(func=_cmd_embed)
 
     p = sub.add_parser("ask", help="answer a question with quotes from the corpus")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--k", type=int, default=5, help="how many quotes (default 5)")
+    p.add_argument("--k", type=_positive, default=5, help="how many quotes (default 5)")
     p.add_argument("--source", help="only articles from this outlet")
     p.add_argument("--lang", help="only articles in this language (hi, id, en, …)")
     p.add_argument("--guild", type=int, metavar="ID",
@@ -372,6 +426,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
@@ -388,3 +453,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `storybot ask … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # quiet at exit too
+        return 0

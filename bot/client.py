@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,10 +24,10 @@ from bot.cogs import COGS
 from bot.errors import StorybotTree
 from bot.render import NO_MENTIONS
 from bot.settings import Settings
-from index.models import SHARED_SCOPE, Scope
+from index import Scope
 
 if TYPE_CHECKING:
-    from index.library import Library
+    from index import Library
 
 __all__ = ["StorybotBot", "create_bot", "intents"]
 
@@ -85,9 +86,7 @@ class StorybotBot(commands.Bot):
 
     async def scope_for(self, guild_id: int | None) -> Scope:
         """What a command run in this server (or, for None, in a DM) may see."""
-        if guild_id is None:
-            return SHARED_SCOPE
-        return await self.library.scope_for_guild(guild_id)
+        return await self.library.scope(guild_id)
 
     async def close(self) -> None:
         """Disconnect, then close the library (once) if this bot owns it."""
@@ -117,8 +116,9 @@ def create_bot(library: Library, settings: Settings, *, close_library: bool = Tr
         Close the library when the bot closes. The harness passes False because its caller
         owns the library.
     """
-    library.max_bytes = settings.max_upload_bytes
-    library.fetch_allow_hosts = settings.fetch_allow_hosts
+    library.ingest.max_bytes = settings.max_upload_bytes
+    library.ingest.allow_hosts = settings.fetch_allow_hosts
+    library.servers.purge_after = timedelta(days=settings.purge_after_days)
     if settings.shard_ids is not None:
         return ShardedStorybotBot(
             library, settings, close_library=close_library,

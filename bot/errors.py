@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.render import NO_MENTIONS, escape, render_notice
-from index.errors import BadInput, BadQuestion, FetchRefused, NotFound, StorybotError
+from index import BadInput, BadQuestion, FetchRefused, NotFound, StorybotError
 
 __all__ = ["NotOwner", "StorybotTree", "report", "user_message"]
 

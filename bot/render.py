@@ -21,10 +21,7 @@ from typing import Any
 import discord
 import regex
 
-from index.ingest.urls import is_web_url
-from index.lang import language
-from index.live.feeds import failing_for_a_day
-from index.models import (
+from index import (
     AlertPost,
     Answer,
     Article,
@@ -34,9 +31,12 @@ from index.models import (
     Passage,
     Quote,
     SourceSummary,
+    failing_for_a_day,
+    is_web_url,
+    language,
+    strip_controls,
+    text_fragment_link,
 )
-from index.search.links import text_fragment_link
-from index.text import strip_controls
 
 __all__ = [
     "AUTHOR_NAME_LIMIT",

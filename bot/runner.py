@@ -38,7 +38,7 @@ async def run_discord(settings: Settings, *, dev_guild: int | None = None) -> No
     SettingsError
         When ``DISCORD_TOKEN`` is missing.
     """
-    from index.library import Library
+    from index import Library
 
     if dev_guild is not None:
         settings = dataclasses.replace(settings, dev_guild=dev_guild)
@@ -48,6 +48,7 @@ async def run_discord(settings: Settings, *, dev_guild: int | None = None) -> No
                              "a bot connected to Discord fetches public addresses only"])
     configure_logging(settings)
     library = await Library.open(settings.data_dir, **settings.library_options())
+    library.jobs.start(serve=True)  # feeds, alerts, purges on the wall clock; vectors
     bot = create_bot(library, settings)
     try:
         async with bot:

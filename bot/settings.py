@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.search.engines.opensearch_address import ClusterAddress
+from index import ClusterAddress
 
 __all__ = ["ENGINES", "VARIABLES", "Secret", "Settings", "SettingsError", "load_settings"]
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import textwrap
 
-from index.models import Answer, IngestReport, SourceSummary
-from index.text import strip_controls
+from index import Answer, IngestReport, SourceSummary, strip_controls
 
-__all__ = ["format_answer", "format_report", "format_sources"]
+__all__ = ["format_answer", "format_report", "format_sources", "format_vectors"]
 
 
 def format_answer(answer: Answer) -> str:
@@ -53,3 +52,15 @@ def format_sources(rows: list[SourceSummary]) -> str:
             f"  {r.articles:>8}  {r.newest or ''}"
         )
     return strip_controls("\n".join(lines))
+
+
+def format_vectors(done: int, total: int) -> str:
+    """How many passages have vectors, and what to do about the rest.
+
+    >>> format_vectors(900, 1000)
+    'vectors: 900 of 1,000 passages (90%); the rest: storybot embed, or a running bot'
+    """
+    if total == 0 or done >= total:
+        return f"vectors: all {total:,} passages"
+    return (f"vectors: {done:,} of {total:,} passages ({100 * done // total}%); the rest: "
+            "storybot embed, or a running bot")

@@ -21,12 +21,10 @@ import discord
 
 from bot.errors import report
 from bot.render import NO_MENTIONS, Page, render_context
-from index.models import SHARED_SCOPE, Scope
-from index.workers import run_cpu
+from index import SHARED_SCOPE, Scope, run_cpu
 
 if TYPE_CHECKING:
-    from index.library import Library
-    from index.models import Quote
+    from index import Library, Quote
 
 __all__ = [
     "NEXT_LABEL",

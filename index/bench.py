@@ -193,9 +193,9 @@ async def _worker(
         build_s = time.perf_counter() - started
         scoped = await _time_questions(library, n_queries, Scope.for_guild(_BENCH_GUILD))
         vectors_s = None
-        if semantic:
+        if semantic and library.embedding is not None:
             started = time.perf_counter()
-            await library.embed_pending()
+            await library.embedding.run()
             vectors_s = time.perf_counter() - started
         latencies = await _time_questions(library, n_queries, SHARED_SCOPE)
     finally:

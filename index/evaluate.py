@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from index.corpus.embedding import Embedding
 from index.errors import BadQuestion
 from index.library import Library
 from index.models import ArticleDraft
@@ -32,7 +33,6 @@ from index.progress import ProgressFactory, no_progress
 from index.search.answer import Ranking
 from index.search.engines import discard, throwaway_options
 from index.semantic.embedder import passage_text
-from index.semantic.stage import SemanticStage
 
 __all__ = ["METRICS", "evaluate", "metrics_for"]
 
@@ -112,10 +112,10 @@ async def evaluate(
             engine_options=throwaway_options(engine, engine_options),
         )
         try:
-            _report, ids = await library.ingest_drafts(drafts, whole_passages=True)
-            if library.semantic is not None:
-                await _seed(library.semantic, folder, vectors)
-                await library.embed_pending(progress)
+            _report, ids = await library.ingest.drafts(drafts, whole_passages=True)
+            if library.semantic is not None and library.embedding is not None:
+                await _seed(library.embedding, folder, vectors)
+                await library.embedding.run(progress)
             by_article: dict[str, list[str]] = {}
             for passage_id, article_id in ids.items():
                 by_article.setdefault(article_id, []).append(passage_id)
@@ -154,7 +154,7 @@ async def evaluate(
     return result
 
 
-async def _seed(stage: SemanticStage, folder: Path, vectors: Path | None) -> None:
+async def _seed(embedding: Embedding, folder: Path, vectors: Path | None) -> None:
     """Seed the embedding cache from the set's precomputed vectors, when there are some."""
     import numpy as np
 
@@ -166,4 +166,4 @@ async def _seed(stage: SemanticStage, folder: Path, vectors: Path | None) -> Non
              for r in _records(_passages_file(folder))]
     if len(texts) != len(matrix):
         raise ValueError(f"{path} has {len(matrix)} rows for {len(texts)} passages")
-    await stage.seed(texts, matrix.astype(np.float32))
+    await embedding.seed(texts, matrix.astype(np.float32))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "SAMPLE",
     "SHARED",
     "SHARED_SCOPE",
     "AlertPost",
@@ -28,7 +29,10 @@ __all__ = [
 ]
 
 SHARED = "shared"
-"""The collection the bot's operator curates (the CLI's default, the bundled sample)."""
+"""The collection the bot's operator curates (the command line's default)."""
+
+SAMPLE = "sample"
+"""The bundled sample articles: shown to whoever has no articles of their own yet."""
 
 
 def guild_collection(guild_id: int | str) -> str:

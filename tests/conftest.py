@@ -147,7 +147,7 @@ async def library(tmp_path: Path):
 async def corpus_library(tmp_path: Path, corpus_dir: Path):
     """The real library on a fresh data dir holding only the tiny en/hi/id corpus."""
     lib = await Library.open(tmp_path / "data", sample=False)
-    report = await lib.ingest_paths([corpus_dir])
+    report = await lib.ingest.paths([corpus_dir])
     assert report.ok, report.failed
     yield lib
     await lib.close()

@@ -181,12 +181,14 @@ def test_ingest_with_a_failure_exits_nonzero_and_names_it(
 
 
 def test_sources_lists_the_seeds(data_dir: Path, capsys) -> None:
-    """sources shows the seed outlets with their collection, languages and article counts."""
+    """sources shows the seed outlets with their collection (the sample's own), languages and
+    article counts, then how many passages have vectors."""
     code, out, _err = run(capsys, "sources")
     assert code == 0
-    lines = out.strip().splitlines()
+    *lines, vectors = out.strip().splitlines()
     assert lines[0].split() == ["collection", "source", "lang", "articles", "newest"]
-    assert all(line.startswith("shared ") for line in lines[1:])
+    assert all(line.startswith("sample ") for line in lines[1:])
+    assert vectors.startswith("vectors: ")
     rows = {(line.split()[-3], line.split()[-2]) for line in lines[1:]}
     assert rows == {("hi", "1"), ("id", "1")}
     assert "Malang Terkini" in out
@@ -273,7 +275,7 @@ def test_ingest_and_ask_as_a_server_and_purge_it(data_dir: Path, capsys, tmp_pat
 def test_feeds_add_list_poll_remove(data_dir: Path, capsys, monkeypatch) -> None:
     """storybot feeds: add a site (its page names the feed), list, poll into the server's
     collection, remove. Loopback is reachable only through STORYBOT_FETCH_ALLOW_HOSTS."""
-    from bot.localsite import LocalSite
+    from bot.harness.localsite import LocalSite
 
     site = LocalSite().start()
     try:

@@ -9,11 +9,9 @@ from bot.cogs.follows import FollowsCog
 from bot.cogs.help import HelpCog
 from bot.cogs.server import ServerCog
 from bot.cogs.sources import SourcesCog
-from bot.cogs.upkeep import UpkeepCog
 
 __all__ = [
     "COGS", "AdminCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "ServerCog", "SourcesCog",
-    "UpkeepCog",
 ]
 
-COGS = (AskCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, UpkeepCog, HelpCog)
+COGS = (AskCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, HelpCog)

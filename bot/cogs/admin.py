@@ -24,7 +24,7 @@ from discord.ext import commands
 from bot.cogs.sources import article_choice_name
 from bot.errors import NotOwner
 from bot.render import NO_MENTIONS, escape, render_ingest, render_notice
-from index.models import IngestReport, Scope, guild_collection
+from index import IngestReport, Scope, guild_collection
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -95,15 +95,13 @@ class AdminCog(commands.Cog):
         library = self.bot.library
         if file is not None:
             data = await file.read()
-            report.merge(await library.ingest_bytes(file.filename, data, collection=collection))
+            report.merge(await library.ingest.upload(file.filename, data, collection=collection))
             names.append(file.filename)
         if url:
-            report.merge(await library.ingest_url(url.strip(), collection=collection))
+            report.merge(await library.ingest.url(url.strip(), collection=collection))
             names.append(url.strip())
         page = render_ingest(report, " and ".join(names))
         await interaction.followup.send(**page.send_kwargs(), ephemeral=True)
-        if report.added or report.updated:
-            self.bot.dispatch("articles_added", interaction.guild_id)
 
     @app_commands.command(name="remove")
     @app_commands.describe(article="The article to remove (start typing its title or id)")
@@ -114,7 +112,7 @@ class AdminCog(commands.Cog):
         """Remove one of this server's own articles (needs Manage Server)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
         assert interaction.guild_id is not None  # guild_only
-        removed = await self.bot.library.remove_article(
+        removed = await self.bot.library.servers.remove_article(
             article.strip(), guild_collection(interaction.guild_id)
         )
         title = escape(removed.title or "Untitled article")

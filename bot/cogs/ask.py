@@ -20,9 +20,7 @@ from discord.ext import commands
 from bot.errors import GENERIC, user_message
 from bot.render import NO_MENTIONS, answer_pages, render_notice, truncate
 from bot.views import make_view, send_pages, view_kwargs
-from index.errors import StorybotError
-from index.lang import served
-from index.workers import run_cpu
+from index import StorybotError, run_cpu, served
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot

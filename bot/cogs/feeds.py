@@ -1,36 +1,26 @@
-"""``/feed add|list|remove`` (Manage Server), and the loop that polls every server's feeds.
+"""``/feed add|list|remove`` (Manage Server): the feeds a server polls into its collection.
 
-New feed entries land in the server's own collection, like ``/ingest url`` would put them, so
-``/ask`` finds them and quote alerts (``bot/cogs/follows.py``, told by an ``articles_added``
-event) see them. A ``discord.ext.tasks`` loop polls whatever feeds are due, then sleeps until
-the next one is (at most ``MAX_SLEEP``, so feeds added by another process are not missed);
-``/feed add`` wakes it. Fetching is asynchronous and parsing and extraction run on worker
-threads, so the event loop never waits.
+Polling is the library's background work (the "feeds" job of ``index.jobs``): new entries land
+in the server's own collection, like ``/ingest url`` would put them, so ``/ask`` finds them and
+quote alerts see them. ``/feed add`` wakes the job, so a new feed is polled at once.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.render import NO_MENTIONS, escape, render_feeds, render_notice, truncate
-from index.live.feeds import DEFAULT_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
+from index import DEFAULT_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
 
 __all__ = ["FeedsCog"]
-
-log = logging.getLogger(__name__)
-
-MIN_SLEEP = timedelta(seconds=30)
-MAX_SLEEP = timedelta(hours=1)  # feeds added by another process are seen within this
 
 
 async def _private(interaction: discord.Interaction, markdown: str) -> None:
@@ -45,14 +35,7 @@ class FeedsCog(commands.GroupCog, group_name="feed"):
 
     def __init__(self, bot: StorybotBot) -> None:
         self.bot = bot
-        self._polling = False
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.poll.start()
-
-    async def cog_unload(self) -> None:
-        self.poll.cancel()
 
     @app_commands.command(name="add")
     @app_commands.describe(
@@ -74,8 +57,7 @@ class FeedsCog(commands.GroupCog, group_name="feed"):
         name = escape(feed.title or feed.url)
         await _private(interaction, f"Added feed **{name}** (`{feed.id}`), polled every "
                                     f"{feed.interval_minutes} minutes, starting now.")
-        if not self._polling:
-            self.poll.restart()  # wake it: the new feed is due now
+        self.bot.library.jobs.wake("feeds")  # the new feed is due now
 
     @app_commands.command(name="list")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -117,27 +99,3 @@ class FeedsCog(commands.GroupCog, group_name="feed"):
             Choice(name=truncate(f"{f.id} · {f.title or f.url}", 100), value=str(f.id))
             for f in feeds if wanted in f"{f.id} {f.title or ''} {f.url}".lower()
         ][:25]
-
-    @tasks.loop(seconds=MIN_SLEEP.total_seconds())
-    async def poll(self) -> None:
-        """Poll the feeds that are due (claimed one at a time, so processes share the work),
-        then sleep until the next one is."""
-        feeds = self.bot.library.feeds
-        self._polling = True
-        try:
-            for result in await feeds.poll_due(discord.utils.utcnow()):
-                if result.added:
-                    log.info("feed %s: %d new articles", result.feed.url, len(result.added))
-                    self.bot.dispatch("articles_added", result.feed.guild_id)
-            now = discord.utils.utcnow()
-            due = await feeds.next_due()
-            sleep = MAX_SLEEP if due is None else min(max(due - now, MIN_SLEEP), MAX_SLEEP)
-            self.poll.change_interval(seconds=sleep.total_seconds())
-        except Exception:
-            log.exception("polling feeds failed; trying again at the next tick")
-        finally:
-            self._polling = False
-
-    @poll.before_loop
-    async def _ready(self) -> None:
-        await self.bot.wait_until_ready()

@@ -1,13 +1,13 @@
-"""``/follow``, ``/following``, ``/unfollow``: quote alerts, and the loop that posts them.
+"""``/follow``, ``/following``, ``/unfollow``: quote alerts, and posting them.
 
 ``/follow who:Microsoft [about:…] [channel]`` asks the bot to post, in that channel, each new
 statement by the speaker found in the articles this server can see, in whatever language the
 article is in. Following needs Manage Server, or the role set with ``/settings follow_role``.
-When articles arrive (an ``articles_added`` event from feed polls and ``/ingest``, and every
-``CHECK_EVERY`` for ingests made elsewhere) the cog finds new statements
-(``index.live.alerts``), claims what is due (at most ``STORYBOT_ALERTS_PER_HOUR`` posts per
-follow an hour, the rest summarised) and posts it with no mentions allowed; a quote that later
-turns up in more outlets gets its message edited to say so.
+Finding new statements is the library's background work (the "alerts" job, which new articles
+wake); when it has queued alerts, the library's ``alerts_queued`` signal reaches this cog,
+which claims what is due (at most ``STORYBOT_ALERTS_PER_HOUR`` posts per follow an hour, the
+rest summarised) and posts it with no mentions allowed; a quote that later turns up in more
+outlets gets its message edited to say so.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, TypeVar
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.render import NO_MENTIONS, escape, render_alert, render_follows, render_notice, truncate
-from index.models import AlertPost
+from index import AlertPost, AlertsQueued
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -33,8 +33,6 @@ __all__ = ["FollowsCog", "can_follow"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-CHECK_EVERY_MINUTES = 60  # for articles ingested by another process (the CLI)
 
 
 def can_follow() -> Callable[[T], T]:
@@ -47,7 +45,7 @@ def can_follow() -> Callable[[T], T]:
         if member.guild_permissions.manage_guild:
             return True
         client = interaction.client
-        role = await client.library.live.follow_role(interaction.guild_id)  # type: ignore[attr-defined]
+        role = await client.library.servers.follow_role(interaction.guild_id)  # type: ignore[attr-defined]
         if role is not None and any(r.id == role for r in member.roles):
             return True
         raise app_commands.MissingPermissions(["manage_guild"])
@@ -60,13 +58,22 @@ class FollowsCog(commands.Cog):
 
     def __init__(self, bot: StorybotBot) -> None:
         self.bot = bot
-        self._checking = asyncio.Lock()  # one check at a time, however it was triggered
+        self._posting = asyncio.Lock()  # one round of posts at a time
+        self._unsubscribe: Callable[[], None] | None = None
 
     async def cog_load(self) -> None:
-        self.post_alerts.start()
+        alerts = self.bot.library.alerts
+        alerts.served = self._served  # this process posts for its own servers (shards)
+        self._unsubscribe = self.bot.library.alerts_queued.subscribe(self._queued)
 
     async def cog_unload(self) -> None:
-        self.post_alerts.cancel()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self.bot.library.alerts.served == self._served:
+            self.bot.library.alerts.served = None
+
+    def _served(self) -> set[int]:
+        return {guild.id for guild in self.bot.guilds}
 
     @app_commands.command(name="follow")
     @app_commands.describe(
@@ -136,32 +143,19 @@ class FollowsCog(commands.Cog):
             if wanted in f"{f.id} {f.who} {f.about or ''}".lower()
         ][:25]
 
-    @tasks.loop(minutes=CHECK_EVERY_MINUTES)
-    async def post_alerts(self) -> None:
-        await self.check()
-
-    @commands.Cog.listener()
-    async def on_articles_added(self, guild_id: int | None = None) -> None:
-        await self.check()
-
-    async def check(self) -> None:
-        """Find new statements, post what is due, edit posts whose quote spread further."""
+    async def _queued(self, queued: AlertsQueued) -> None:
+        """Post what is due as of the scan that queued it, edit posts whose quote spread."""
         alerts = self.bot.library.alerts
-        async with self._checking:
-            now = discord.utils.utcnow()
-            served = {guild.id for guild in self.bot.guilds}  # this process's shards only
+        async with self._posting:
+            served = self._served()
             try:
-                await alerts.scan(now, served)
-                for post in await alerts.due(now, self.bot.settings.alerts_per_hour, served):
+                for post in await alerts.due(queued.now, self.bot.settings.alerts_per_hour,
+                                             served):
                     await self._send(post)
                 for post in await alerts.edits(served):
                     await self._edit(post)
             except Exception:
-                log.exception("posting alerts failed; trying again later")
-
-    @post_alerts.before_loop
-    async def _ready(self) -> None:
-        await self.bot.wait_until_ready()
+                log.exception("posting alerts failed; trying again at the next scan")
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable | None:
         channel = self.bot.get_channel(channel_id)

@@ -49,16 +49,16 @@ class ServerCog(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         library = self.bot.library
         if shared is not None:
-            await library.set_search_shared(interaction.guild_id, shared)
+            await library.servers.set_search_shared(interaction.guild_id, shared)
         if follow_role is not None:
-            await library.set_follow_role(interaction.guild_id, follow_role.id)
-        scope = await library.scope_for_guild(interaction.guild_id)
+            await library.servers.set_follow_role(interaction.guild_id, follow_role.id)
+        scope = await library.scope(interaction.guild_id)
         searched = (
             "this server's own articles and the shared collection"
             if len(scope.collections) > 1
             else "this server's own articles only"
         )
-        role = await library.live.follow_role(interaction.guild_id)
+        role = await library.servers.follow_role(interaction.guild_id)
         who = f"Manage Server and <@&{role}>" if role else "Manage Server"
         page = render_notice(
             f"Questions here search {searched}. Following needs {who}.", markdown=True
@@ -70,9 +70,9 @@ class ServerCog(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         days = self.bot.settings.purge_after_days
-        await self.bot.library.guild_left(guild.id, discord.utils.utcnow())
+        await self.bot.library.servers.guild_left(guild.id, discord.utils.utcnow())
         log.info("left server %s; its collection is purged in %g days", guild.id, days)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.bot.library.guild_joined(guild.id)
+        await self.bot.library.servers.guild_joined(guild.id)

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.render import render_article, render_sources, truncate
 from bot.views import send_pages
-from index.workers import run_cpu
+from index import run_cpu
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot

@@ -70,10 +70,10 @@ def _is_title_echo(line: str, title_canon: str) -> bool:
 def clean_article(text: str, title: str | None = None) -> Cleaned:
     """Keep the article's own lines and find its title when none is given.
 
-    >>> text = "Home News\\n3 min read\\nBig Story\\nIt began on Monday with a long letter.\\n"
+    >>> text = "Home News\\n3 min read\\nThe Big Story\\nIt began on Monday with a long letter.\\n"
     >>> c = clean_article(text)
     >>> c.title, c.text
-    ('Big Story', 'It began on Monday with a long letter.')
+    ('The Big Story', 'It began on Monday with a long letter.')
     """
     boilerplate = _boilerplate()
     raw = [" ".join(strip_controls(line).split()) for line in text.splitlines()]

@@ -19,24 +19,24 @@ import hashlib
 import json
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import regex
 
 from index.analysis.analyzers import analyzer_for
 from index.analysis.glossary import translations
 from index.analysis.tokenizers import words
+from index.corpus.reading import Reader
 from index.errors import BadInput, NotFound
 from index.models import AlertPost, Article, Follow, Passage
 from index.search.query import parse_question
 from index.search.statements import Speaker, statements
+from index.signals import AlertsQueued, Signal
+from index.store.live import LiveStore
 from index.workers import run_cpu
-
-if TYPE_CHECKING:
-    from index.library import Library
 
 __all__ = ["MAX_FOLLOW_CHARS", "Alerts", "quote_key"]
 
@@ -110,11 +110,23 @@ def _find(
 
 
 class Alerts:
-    """Follows and their alerts, over one library."""
+    """Follows and their alerts, over a read-only view of the corpus."""
 
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self.live = library.live
+    def __init__(self, live: LiveStore, reader: Reader, queued: Signal[AlertsQueued]) -> None:
+        self.live = live
+        self.reader = reader
+        self.queued = queued  # emitted when a scan queued alerts: the bot posts them
+        # The servers this process posts for (a bot running some shards serves only theirs);
+        # None: every server.
+        self.served: Callable[[], Collection[int]] | None = None
+
+    async def run(self, now: datetime) -> int:
+        """The alert-scan job: queue alerts for new articles; tells ``queued`` when there are
+        any (and when earlier ones still wait to be posted)."""
+        new = await self.scan(now, self.served() if self.served is not None else None)
+        if new or await self.live.pending_alerts() or await self.live.alerts_to_edit():
+            await self.queued.emit(AlertsQueued(new, now))
+        return new
 
     async def follow(
         self, guild_id: int, channel_id: int, who: str, about: str | None, now: datetime,
@@ -153,7 +165,7 @@ class Alerts:
         return new
 
     async def _scan_guild(self, guild_id: int, follows: list[Follow], now: datetime) -> int:
-        scope = await self.library.scope_for_guild(guild_id)
+        scope = await self.reader.scope(guild_id)
         total = 0
         while True:
             cursor = await self.live.cursor(guild_id)
@@ -163,10 +175,11 @@ class Alerts:
             items = []
             for _log_id, article_id in dict.fromkeys(batch):
                 try:
-                    article = await self.library.article(article_id, scope)
+                    article = await self.reader.article(article_id, scope)
+                    passages = await self.reader.passages(article_id, scope)
                 except NotFound:
                     continue  # deleted since
-                items.append((article, await self.library.store.passages(article_id)))
+                items.append((article, passages))
             found = await run_cpu(_find, follows, items)
             total += await self.live.record_alerts(guild_id, found, batch[-1][0], now)
 
@@ -212,9 +225,9 @@ class Alerts:
             await self.live.set_message(post.follow.id, post.quote_key, message_id)
 
     async def _post(self, follow: Follow, row: Any) -> AlertPost:
-        found, heads = await self.library.store.quotable([(row.article_id, row.passage_position)])
+        found, heads = await self.reader.quotable([(row.article_id, row.passage_position)])
         passage = found.get((row.article_id, row.passage_position))
-        also = await self.library.store.citations(json.loads(row.also_in))
+        also = await self.reader.citations(json.loads(row.also_in))
         return AlertPost(
             follow=follow, quote_key=row.quote_key, article=heads.get(row.article_id),
             passage=passage, sentences=tuple((a, b) for a, b in json.loads(row.sentences)),
@@ -223,7 +236,7 @@ class Alerts:
 
     async def _summary(self, follow: Follow, rows: list[Any]) -> AlertPost:
         keys = [(row.article_id, row.passage_position) for row in rows]
-        found, heads = await self.library.store.quotable(keys)
+        found, heads = await self.reader.quotable(keys)
         summary = []
         for row in rows:
             passage = found.get((row.article_id, row.passage_position))

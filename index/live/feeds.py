@@ -16,16 +16,15 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from index.corpus.ingesting import Ingestor
 from index.errors import BadInput, FetchRefused, NotFound
 from index.ingest.feeds import FeedEntry, discover_feeds, parse_feed
 from index.ingest.fetch import Fetched, fetch_url
+from index.jobs import wall_clock
 from index.models import Feed, guild_collection
+from index.store.live import LiveStore
 from index.workers import run_cpu
-
-if TYPE_CHECKING:
-    from index.library import Library
 
 __all__ = [
     "DEFAULT_INTERVAL_MINUTES", "MAX_ITEMS_PER_POLL", "MIN_INTERVAL_MINUTES", "Feeds",
@@ -39,7 +38,7 @@ MIN_INTERVAL_MINUTES = 5
 MAX_BACKOFF = timedelta(days=1)
 MAX_ITEMS_PER_POLL = 20
 MAX_BYTES_PER_POLL = 20_000_000
-LEASE = timedelta(minutes=10)  # a poll taking longer than this may be taken over
+LEASE = timedelta(minutes=10)  # a poll taking longer (wall clock) may be taken over
 FAILING_REPORTED_AFTER = timedelta(days=1)
 _JITTER = 0.1
 
@@ -64,18 +63,22 @@ def _jittered(delay: timedelta, rng: random.Random) -> timedelta:
 
 
 class Feeds:
-    """The feeds of every server, over one library."""
+    """The feeds of every server: entries are ingested by ``ingestor`` into their server's
+    collection."""
 
-    def __init__(self, library: Library, *, me: str = "storybot", seed: int | None = None) -> None:
-        self.library = library
-        self.live = library.live
+    def __init__(
+        self, live: LiveStore, ingestor: Ingestor, *, me: str = "storybot",
+        seed: int | None = None,
+    ) -> None:
+        self.live = live
+        self.ingestor = ingestor
         self.me = me  # who holds a lease: the process, for several-process setups
         self._rng = random.Random(seed)
 
     async def _fetch(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
         return await fetch_url(
-            url, max_bytes=self.library.max_bytes, headers=headers,
-            allow_hosts=self.library.fetch_allow_hosts,
+            url, max_bytes=self.ingestor.max_bytes, headers=headers,
+            allow_hosts=self.ingestor.allow_hosts,
         )
 
     async def add(
@@ -118,20 +121,30 @@ class Feeds:
             raise NotFound("feed", str(feed_id))
         return removed
 
-    async def next_due(self) -> datetime | None:
-        """When the next feed is due for a poll (None: no feeds)."""
-        due = await self.live.next_poll()
-        return datetime.fromisoformat(due) if due else None
+    async def release(self, feed_id: int, now: datetime) -> None:
+        """Make a feed due now, whatever its schedule (``storybot feeds poll --all``)."""
+        await self.live.release(feed_id, now)
 
     async def poll_due(self, now: datetime, *, limit: int = 50) -> list[PollResult]:
-        """Poll every feed that is due, one claimed feed at a time (at most ``limit``)."""
+        """Poll every feed due at ``now`` (the schedule's clock), one claimed feed at a time
+        (at most ``limit``); a claim lasts ``LEASE`` of real time."""
         results: list[PollResult] = []
         while len(results) < limit:
-            feed = await self.live.claim_due_feed(now, now + LEASE, self.me)
+            wall = wall_clock()
+            feed = await self.live.claim_due_feed(now, wall + LEASE, self.me, wall)
             if feed is None:
                 break
             results.append(await self.poll(feed, now))
         return results
+
+    async def run(self, now: datetime) -> int:
+        """The feeds job: poll what is due; returns how many articles came in."""
+        added = 0
+        for result in await self.poll_due(now):
+            if result.added:
+                log.info("feed %s: %d new articles", result.feed.url, len(result.added))
+            added += len(result.added)
+        return added
 
     async def poll(self, feed: Feed, now: datetime) -> PollResult:
         """Poll one (claimed) feed now and record how it went."""
@@ -173,7 +186,7 @@ class Feeds:
         for entry in [e for e in entries if e.key in unseen][:MAX_ITEMS_PER_POLL]:
             if budget <= 0:
                 break  # the rest waits for the next poll
-            report = await self.library.ingest_url(
+            report = await self.ingestor.url(
                 entry.link, collection=guild_collection(feed.guild_id),
                 meta={"url": entry.link, "published": entry.published, "title": entry.title},
             )

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +28,7 @@ from index.analysis.tokenizers import tokenize, words
 from index.ingest.passages import split_sentences
 from index.models import Answer, Article, Passage, Quote
 from index.search.answer_types import kinds_by_word, kinds_except, question_type
-from index.search.engines.base import Engine, Hit, Query
+from index.search.engines.base import Hit, Query
 from index.search.links import text_fragment_link
 from index.search.query import Question, reporting_stems
 from index.search.scoring import (
@@ -52,6 +52,7 @@ from index.search.scoring import (
     word_matches,
 )
 from index.search.statements import speaks
+from index.search.statistics import Counts
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
@@ -145,10 +146,10 @@ class _Candidate:
     terms: frozenset[str]
 
 
-def _word_weight(word: Word, doc_freq: Callable[[str, str], int], n_docs: int) -> float:
-    df = doc_freq("terms", word.term)
+def _word_weight(word: Word, stats: Counts, n_docs: int) -> float:
+    df = stats.doc_freq("terms", word.term)
     if df == 0 and word.key is not None:
-        df = doc_freq("keys", word.key)
+        df = stats.doc_freq("keys", word.key)
     return idf(df, n_docs)
 
 
@@ -167,23 +168,23 @@ class _PlanStats:
 
 
 def _plan_stats(
-    plan: Plan, engine: Engine, n_docs: int, question_has_passages: bool
+    plan: Plan, stats: Counts, n_docs: int, question_has_passages: bool
 ) -> _PlanStats:
-    weights = [_word_weight(w, engine.doc_freq, n_docs) for w in plan.words]
+    weights = [_word_weight(w, stats, n_docs) for w in plan.words]
     # The most specific word (the rarest; a name the corpus does not hold) must be matched near
     # the top. When the corpus has no passage in the question's language, a plain word of it
     # cannot be matched ("accuse" over Hindi and Indonesian articles): there the most specific
     # word the corpus holds in some spelling counts.
     allowed = list(range(len(plan.words)))
     if not question_has_passages:
-        allowed = [i for i, w in enumerate(plan.words) if _held(w, engine)] or allowed
-    dfs = [engine.doc_freq("terms", plan.words[i].term) for i in allowed]
+        allowed = [i for i, w in enumerate(plan.words) if _held(w, stats)] or allowed
+    dfs = [stats.doc_freq("terms", plan.words[i].term) for i in allowed]
     return _PlanStats(
         weights,
-        [_key_worth(w, weight, engine, plan.lang) for w, weight in zip(plan.words, weights,
-                                                                       strict=True)],
+        [_key_worth(w, weight, stats, plan.lang) for w, weight in zip(plan.words, weights,
+                                                                      strict=True)],
         [allowed[i] for i in most_specific(dfs, n_docs)],
-        upper_bound(plan.query, engine.doc_freq, n_docs),
+        upper_bound(plan.query, stats.doc_freq, n_docs),
         n_docs,
         frozenset(t for w in plan.words for t in (w.term, *w.glosses)),
         frozenset(k for w in plan.words for k in (w.key, w.alt_key) if k is not None),
@@ -191,18 +192,18 @@ def _plan_stats(
     )
 
 
-def _key_worth(word: Word, weight: float, engine: Engine, lang: str) -> float:
+def _key_worth(word: Word, weight: float, stats: Counts, lang: str) -> float:
     """What a match of ``word`` by phonetic key alone is worth in passages of ``lang``: the key's
     IDF there, so a key that most passages hold (भारत's, meeting "Bret") earns little. But when
     most passages holding the key hold the word itself, the key's other matches are that word's
     other spellings (माइक्रोसॉफ्ट and "Microsoft" in one Hindi article), worth the word's weight."""
-    lang_docs = engine.num_docs(lang) or 1
+    lang_docs = stats.num_docs(lang) or 1
     best = 0.0
     for key in (word.key, word.alt_key):
         if key:
-            key_df = engine.doc_freq("keys", key, lang)
+            key_df = stats.doc_freq("keys", key, lang)
             best = max(best, idf(key_df, lang_docs))
-            if key_df and engine.doc_freq("terms", word.term, lang) * 2 >= key_df:
+            if key_df and stats.doc_freq("terms", word.term, lang) * 2 >= key_df:
                 return weight
     return best
 
@@ -214,8 +215,9 @@ def assemble(
     dense: Sequence[Hit],
     passages: Mapping[tuple[str, int], Passage],
     articles: Mapping[str, Article],
-    engine: Engine,
-    cosines: Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], float]] | None,
+    stats: Counts,
+    extra_bm25: Mapping[tuple[str, int], float],
+    cosines: Mapping[tuple[str, int], float],
     ranking: Ranking,
     k: int,
     home: str | None = None,
@@ -224,35 +226,30 @@ def assemble(
     passages) on one scale, decide whether the question is answered, and quote the best ``k``.
 
     ``dense`` are the nearest passages by cosine (empty without the semantic stage);
-    ``cosines(keys)`` gives the cosine of BM25 candidates the semantic stage did not return.
-    Runs in a worker thread: it asks the engine for statistics and for the BM25 scores of
-    passages only the semantic stage found.
+    ``extra_bm25`` the BM25 scores of passages only the semantic stage found, ``cosines`` the
+    cosines of BM25 candidates it did not return, and ``stats`` the corpus figures
+    (``index.search.statistics``), all fetched beforehand: this is pure computation, run in
+    the CPU pool.
     """
-    n_docs = engine.num_docs()
+    n_docs = stats.num_docs()
     by_lang = {plan.lang: plan for plan in plans}
     bm25: dict[tuple[str, int], float] = {
         (h.article_id, h.position): h.score for lang_hits in hits.values() for h in lang_hits
     }
+    bm25.update(extra_bm25)
     cos: dict[tuple[str, int], float] = {(h.article_id, h.position): h.score for h in dense}
     keys = [key for key in dict.fromkeys([*bm25, *cos]) if key in passages]
-    missing_bm25: dict[str, list[tuple[str, int]]] = {}
-    for key in keys:
-        lang = passages[key].lang
-        if key not in bm25 and lang in by_lang:
-            missing_bm25.setdefault(lang, []).append(key)
-    for lang, lang_keys in missing_bm25.items():
-        bm25.update(engine.scores(by_lang[lang].query, lang_keys))
-    if cosines is not None and cos:
-        cos.update(cosines([key for key in keys if key not in cos]))
+    if cos:
+        cos.update({key: value for key, value in cosines.items() if key not in cos})
     weights = WITH_DENSE if cos else WITHOUT_DENSE
-    own = engine.num_docs(question.lang) > 0
-    stats = {plan.lang: _plan_stats(plan, engine, n_docs, own) for plan in plans}
+    own = stats.num_docs(question.lang) > 0
+    per_lang = {plan.lang: _plan_stats(plan, stats, n_docs, own) for plan in plans}
     qtype = question_type(question.text)
     qnorms = {normalize(w.text) for w in tokenize(question.text)}
     latin_question = question.lang != "hi"
     titles: dict[str, frozenset[str]] = {}  # article id → its title's terms
     candidates = [
-        _score(question, by_lang.get(passages[key].lang), stats.get(passages[key].lang),
+        _score(question, by_lang.get(passages[key].lang), per_lang.get(passages[key].lang),
                passages[key], _title_terms(articles.get(passages[key].article_id), titles),
                bm25.get(key, 0.0), cos.get(key), qtype, qnorms, latin_question, weights, ranking)
         for key in keys
@@ -265,11 +262,11 @@ def assemble(
     unanswered = not candidates or is_no_answer(
         any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
-        *_known(plans, engine, own), DENSE_GAP if own else DENSE_GAP_CROSS,
+        *_known(plans, stats, own), DENSE_GAP if own else DENSE_GAP_CROSS,
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
     quotes = [_quote(cand, articles[cand.passage.article_id],
-                     _matched(cand.passage, question.lists, stats.get(cand.passage.lang)))
+                     _matched(cand.passage, question.lists, per_lang.get(cand.passage.lang)))
               for cand in chosen]
     return Answer(
         query=question.text,
@@ -280,20 +277,20 @@ def assemble(
     )
 
 
-def _held(w: Word, engine: Engine, rare_keys_only: bool = False) -> bool:
+def _held(w: Word, stats: Counts, rare_keys_only: bool = False) -> bool:
     """Whether some passage holds the word: its term, a glossary counterpart or its key (with
     ``rare_keys_only``, a key few passages hold: a common one is as likely a sound-alike)."""
-    if any(engine.doc_freq("terms", t) > 0 for t in (w.term, *w.glosses)):
+    if any(stats.doc_freq("terms", t) > 0 for t in (w.term, *w.glosses)):
         return True
-    n_docs = engine.num_docs() or 1
+    n_docs = stats.num_docs() or 1
     for key in (w.key, w.alt_key):
-        df = engine.doc_freq("keys", key) if key else 0
+        df = stats.doc_freq("keys", key) if key else 0
         if df > 0 and (not rare_keys_only or idf(df, n_docs) >= KEY_SUPPORT_IDF):
             return True
     return False
 
 
-def _known(plans: Sequence[Plan], engine: Engine, own_language: bool) -> tuple[bool, bool]:
+def _known(plans: Sequence[Plan], stats: Counts, own_language: bool) -> tuple[bool, bool]:
     """Whether the corpus holds any word of the question (its term, a glossary counterpart
     or its phonetic key), and whether it lacks one of the question's names in every spelling
     (no passage in any language holds "Zanzibar", nor anything that sounds like it). Names are
@@ -303,9 +300,9 @@ def _known(plans: Sequence[Plan], engine: Engine, own_language: bool) -> tuple[b
     names: dict[int, bool] = {}  # … and, for names, held by term or by a rare key
     for plan in plans:
         for i, w in enumerate(plan.words):
-            held[i] = held.get(i, False) or _held(w, engine)
+            held[i] = held.get(i, False) or _held(w, stats)
             if own_language and w.portable and w.term.isalpha() and not names.get(i):
-                names[i] = _held(w, engine, rare_keys_only=True)
+                names[i] = _held(w, stats, rare_keys_only=True)
     # Across languages a plain word may simply not be in the corpus ("economy" over Hindi
     # articles): only a question in the corpus's own languages is judged by its words.
     return any(held.values()) or not own_language, not all(names.values())

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from index.models import Feed, Follow
@@ -24,7 +24,6 @@ from index.store.schema import (
     feed_items,
     feeds,
     follows,
-    guilds,
     ingest_log,
     leases,
 )
@@ -34,7 +33,8 @@ __all__ = ["LiveStore", "iso"]
 
 
 def iso(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
+    """A time as stored: ISO 8601 in UTC, to the second (so times compare as strings)."""
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _feed(row: Any) -> Feed:
@@ -127,14 +127,17 @@ class LiveStore:
             await conn.execute(delete(feeds).where(feeds.c.id == feed_id))
         return _feed(row)
 
-    async def claim_due_feed(self, now: datetime, lease_until: datetime, me: str) -> Feed | None:
-        """Claim one feed due for a poll (no live lease on it), or None when none is due.
+    async def claim_due_feed(
+        self, now: datetime, lease_until: datetime, me: str, wall: datetime
+    ) -> Feed | None:
+        """Claim one feed due for a poll at ``now`` (the schedule's clock) that nobody holds a
+        live lease on at ``wall`` (the real time), or None when none is due.
 
         On PostgreSQL the due row is locked with ``FOR UPDATE SKIP LOCKED``, so processes
         claiming at the same moment take different feeds; the lease set in the same
         transaction keeps the feed theirs until it lapses."""
         due = and_(feeds.c.next_poll_at <= iso(now),
-                   or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < iso(now)))
+                   or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < iso(wall)))
         for _attempt in range(20):
             async with self.store.writing() as conn:
                 row = (await conn.execute(
@@ -150,15 +153,6 @@ class LiveStore:
             if claimed.rowcount:
                 return _feed(row)
         return None
-
-    async def next_poll(self) -> str | None:
-        """The earliest time any feed is due (a leased feed counts when its lease ends)."""
-        due = case(
-            (feeds.c.lease_until > feeds.c.next_poll_at, feeds.c.lease_until),
-            else_=feeds.c.next_poll_at,
-        )
-        async with self.engine.connect() as conn:
-            return await conn.scalar(select(func.min(due)))
 
     async def release(self, feed_id: int, now: datetime) -> None:
         """Make a feed due now (``storybot feeds poll --all``)."""
@@ -268,13 +262,6 @@ class LiveStore:
             await conn.execute(delete(alerts).where(alerts.c.follow_id == follow_id))
             await conn.execute(delete(follows).where(follows.c.id == follow_id))
         return _follow(row)
-
-    async def follow_role(self, guild_id: int) -> int | None:
-        async with self.engine.connect() as conn:
-            value = await conn.scalar(
-                select(guilds.c.follow_role).where(guilds.c.guild_id == str(guild_id))
-            )
-        return int(value) if value else None
 
     # --- alerts ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``follows``, ``alerts``, ``alert_cursor``: quote alerts and how far they have looked;
 * ``embeddings``, ``vector_state``: passage vectors by model and text, and the ledger of the
   derived vector index;
+* ``claims``: articles a process is working on for a derived index (their vectors);
 * ``leases``: work one process at a time does (embedding, purges), claimed until a time;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
@@ -35,8 +36,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "alert_cursor", "alerts", "articles", "embeddings", "feed_items", "feeds", "follows",
-    "guilds", "index_state", "ingest_log", "leases", "meta", "metadata", "passage_vectors",
+    "alert_cursor", "alerts", "articles", "claims", "embeddings", "feed_items", "feeds", "follows",
+    "guilds", "index_state", "ingest_log", "leases", "meta", "metadata",
     "passages", "vector_state",
 ]
 
@@ -197,12 +198,13 @@ vector_state = Table(
     Column("version", Integer, nullable=False),
 )
 
-passage_vectors = Table(
-    "passage_vectors",
+claims = Table(
+    "claims",
     metadata,
+    Column("kind", Text, primary_key=True),  # which derived index: "vectors"
     Column("article_id", Text, primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("digest", Text, nullable=False),  # the embeddings row of the passage's text
+    Column("holder", Text, nullable=False),  # which process works on it
+    Column("until", Text, nullable=False),  # ISO wall-clock time the claim lapses
 )
 
 leases = Table(

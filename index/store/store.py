@@ -6,8 +6,10 @@ statements against the tables of ``index/store/schema.py``, and ``migrate.upgrad
 up to date on open. Every article is written in its own transaction, so a failure or a crash
 never leaves an article half-stored.
 
-The ``index_state`` table is the ledger of what the derived search index holds (article id and
-version); comparing it with ``articles`` tells what the index is missing after a crash.
+Each derived index (the search index, the vector index) has a ledger table of the article
+versions it holds (``index_state``, ``vector_state``); comparing it with ``articles`` tells what
+the index is missing after a crash, and ``claims`` which of those articles a process is working
+on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
+    exists,
     func,
     insert,
     or_,
@@ -35,14 +39,16 @@ from sqlalchemy import (
     union,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from index.errors import StoreError
-from index.models import Article, Passage, PreparedArticle, SourceSummary
+from index.models import SHARED, Article, Passage, PreparedArticle, SourceSummary
 from index.store import migrate
-from index.store.schema import articles, guilds, index_state, ingest_log, meta, passages
+from index.store.schema import articles, claims, guilds, ingest_log, meta, passages
 
 __all__ = ["Store", "content_hash"]
 
@@ -233,14 +239,39 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    async def upsert(self, article: PreparedArticle, origin: str) -> tuple[str, str]:
-        """Store one article in one transaction; returns ``(action, article id)``.
+    async def upsert(
+        self, article: PreparedArticle, origin: str
+    ) -> tuple[str, str, str | None]:
+        """Store one article in one transaction; returns ``(action, article id, note)``.
 
         The same URL, or for articles without one the same content, updates the stored article
-        instead of adding a second copy; unchanged articles are skipped.
+        instead of adding a second copy; unchanged articles are skipped. A page's claim about
+        its own address (its canonical link) is only a link: one naming an article stored with
+        other text is dropped, and the page kept apart, so invented text is never shown under a
+        real article's link (``note`` says so).
         """
         async with self._write, self.engine.begin() as conn:
-            return await self._upsert(conn, article, origin)
+            note = None
+            if article.url is None and article.page_url and await self._claims_other_text(
+                conn, article
+            ):
+                note = (f"{origin}: the page calls itself {article.page_url}, an address stored "
+                        "with other text; kept as an article of its own, without that link")
+                article = replace(article, page_url=None, domain=None)
+            action, article_id = await self._upsert(conn, article, origin)
+            return action, article_id, note
+
+    async def _claims_other_text(self, conn: AsyncConnection, article: PreparedArticle) -> bool:
+        """Whether the address a page claims is, where its reader looks (its own collection and
+        the shared one), an article with other text."""
+        found = await conn.scalar(
+            select(articles.c.id).where(
+                articles.c.url == article.page_url,
+                articles.c.collection.in_({article.collection, SHARED}),
+                articles.c.content_hash != content_hash(article.clean_text),
+            ).limit(1)
+        )
+        return found is not None
 
     async def _upsert(
         self, conn: AsyncConnection, article: PreparedArticle, origin: str
@@ -374,6 +405,14 @@ class Store:
                     updated_at=_now(), **values
                 ))
 
+    async def follow_role(self, guild_id: str) -> int | None:
+        """The role whose members may manage follows in a server (besides Manage Server)."""
+        async with self.engine.connect() as conn:
+            value = await conn.scalar(
+                select(guilds.c.follow_role).where(guilds.c.guild_id == guild_id)
+            )
+        return int(value) if value else None
+
     async def departed_guilds(self, before: str) -> list[str]:
         """Servers the bot left before the ISO time ``before``."""
         async with self.engine.connect() as conn:
@@ -387,62 +426,102 @@ class Store:
         async with self._write, self.engine.begin() as conn:
             await conn.execute(delete(guilds).where(guilds.c.guild_id == guild_id))
 
-    # --- the index ledger ------------------------------------------------------------------
+    # --- ledgers of derived indexes -----------------------------------------------------------
+    # A derived index (the search index, the vector index) has a ledger table of (article id,
+    # version) rows saying what it holds; comparing it with ``articles`` says what it lacks.
 
-    async def index_backlog(self) -> tuple[list[tuple[str, int]], list[str]]:
-        """Articles the index lacks or holds an old version of, and ids it holds but should not."""
-        return await self.backlog(index_state)
-
-    async def backlog(self, state: Table) -> tuple[list[tuple[str, int]], list[str]]:
-        """What a derived index is behind on, from its ledger ``state`` (article id, version):
-        articles it lacks or holds an old version of, and ids it holds but should not."""
+    async def backlog(
+        self, ledger: Table, *, limit: int | None = None
+    ) -> tuple[list[tuple[str, int]], list[str]]:
+        """What a derived index is behind on, from its ``ledger``: articles it lacks or holds an
+        old version of (oldest first, at most ``limit``), and ids it holds but should not."""
         async with self.engine.connect() as conn:
-            stale = await conn.execute(
-                select(articles.c.id, articles.c.version)
-                .outerjoin(state, state.c.article_id == articles.c.id)
-                .where(or_(state.c.version.is_(None), state.c.version != articles.c.version))
-                .order_by(articles.c.ingested_at, articles.c.id)
-            )
+            stale = select(articles.c.id, articles.c.version).outerjoin(
+                ledger, ledger.c.article_id == articles.c.id
+            ).where(_behind(ledger)).order_by(articles.c.ingested_at, articles.c.id)
+            if limit is not None:
+                stale = stale.limit(limit)
             gone = await conn.execute(
-                select(state.c.article_id).where(
-                    state.c.article_id.not_in(select(articles.c.id))
-                )
+                select(ledger.c.article_id).where(ledger.c.article_id.not_in(select(articles.c.id)))
             )
             return (
-                [(str(r[0]), int(r[1])) for r in stale],
+                [(str(r[0]), int(r[1])) for r in await conn.execute(stale)],
                 [str(r[0]) for r in gone],
             )
 
-    async def mark_indexed(self, versions: Iterable[tuple[str, int]], gone: Iterable[str]) -> None:
-        """Record, after the index committed, which article versions it now holds."""
+    async def count_behind(self, ledger: Table) -> tuple[int, int]:
+        """``(passages the derived index lacks, passages in all)``: how far behind it is."""
+        lacking = select(func.count()).select_from(passages).join(
+            articles, articles.c.id == passages.c.article_id
+        ).outerjoin(ledger, ledger.c.article_id == articles.c.id).where(_behind(ledger))
+        async with self.engine.connect() as conn:
+            behind = int(await conn.scalar(lacking) or 0)
+            total = int(await conn.scalar(select(func.count()).select_from(passages)) or 0)
+        return behind, total
+
+    async def claim_backlog(
+        self, ledger: Table, holder: str, until: datetime, now: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """Claim up to ``limit`` articles of a derived index's backlog for ``holder`` until
+        ``until`` (wall clock): articles nobody else holds a live claim on. Processes claiming
+        at once get different articles (the claim is a conditional insert)."""
+        kind = ledger.name
+        live = and_(claims.c.kind == kind, claims.c.article_id == articles.c.id,
+                    claims.c.until > _iso(now), claims.c.holder != holder)
+        wanted = (
+            select(articles.c.id, articles.c.version)
+            .outerjoin(ledger, ledger.c.article_id == articles.c.id)
+            .where(_behind(ledger), ~exists().where(live))
+            .order_by(articles.c.ingested_at, articles.c.id).limit(limit)
+        )
+        async with self._write, self.engine.begin() as conn:
+            rows = [(str(r[0]), int(r[1])) for r in await conn.execute(wanted)]
+            if not rows:
+                return []
+            taken = set()
+            for article_id, _version in rows:
+                values = {"kind": kind, "article_id": article_id, "holder": holder,
+                          "until": _iso(until)}
+                upsert = _dialect_insert(conn)(claims).values(**values)
+                upsert = upsert.on_conflict_do_update(
+                    index_elements=[claims.c.kind, claims.c.article_id],
+                    set_={"holder": holder, "until": _iso(until)},
+                    where=or_(claims.c.until <= _iso(now), claims.c.holder == holder),
+                ).returning(claims.c.article_id)
+                if (await conn.execute(upsert)).first() is not None:
+                    taken.add(article_id)
+        return [row for row in rows if row[0] in taken]
+
+    async def release(self, ledger: Table, holder: str, article_ids: Sequence[str]) -> None:
+        """Drop ``holder``'s claims on these articles (their work is recorded, or given up)."""
+        async with self._write, self.engine.begin() as conn:
+            for i in range(0, len(article_ids), _IDS_PER_QUERY):
+                await conn.execute(delete(claims).where(
+                    claims.c.kind == ledger.name, claims.c.holder == holder,
+                    claims.c.article_id.in_(list(article_ids[i : i + _IDS_PER_QUERY])),
+                ))
+
+    async def mark(
+        self, ledger: Table, versions: Iterable[tuple[str, int]], gone: Iterable[str]
+    ) -> None:
+        """Record, after a derived index committed, which article versions it now holds and
+        which articles it no longer holds."""
         rows = [{"article_id": a, "version": v} for a, v in versions]
-        gone = list(gone)
+        ids = [r["article_id"] for r in rows] + list(gone)
         async with self._write, self.engine.begin() as conn:
-            if rows:
-                ids = [r["article_id"] for r in rows]
-                for i in range(0, len(ids), _IDS_PER_QUERY):
-                    await conn.execute(
-                        delete(index_state).where(
-                            index_state.c.article_id.in_(ids[i : i + _IDS_PER_QUERY])
-                        )
-                    )
-                await conn.execute(insert(index_state), rows)
-            for i in range(0, len(gone), _IDS_PER_QUERY):
+            for i in range(0, len(ids), _IDS_PER_QUERY):
                 await conn.execute(
-                    delete(index_state).where(
-                        index_state.c.article_id.in_(gone[i : i + _IDS_PER_QUERY])
-                    )
+                    delete(ledger).where(ledger.c.article_id.in_(ids[i : i + _IDS_PER_QUERY]))
                 )
+            if rows:
+                await conn.execute(insert(ledger), rows)
 
-    async def reset_index_state(self, index_id: str) -> None:
-        """Start a new ledger for the index ``index_id``, which holds nothing yet."""
+    async def reset_ledger(self, ledger: Table, meta_key: str, index_id: str) -> None:
+        """Start a new ledger for the derived index ``index_id``, which holds nothing yet."""
         async with self._write, self.engine.begin() as conn:
-            await conn.execute(delete(index_state))
-            await self._set_meta(conn, "index_id", index_id)
-
-    async def index_id(self) -> str | None:
-        """Which search index the ledger describes (see ``reset_index_state``)."""
-        return await self.get_meta("index_id")
+            await conn.execute(delete(ledger))
+            await conn.execute(delete(claims).where(claims.c.kind == ledger.name))
+            await self._set_meta(conn, meta_key, index_id)
 
     # --- the store's own settings ------------------------------------------------------------
 
@@ -470,6 +549,14 @@ class Store:
         if collection is not None:
             statement = statement.where(articles.c.collection == collection)
         return await self._scalar_int(statement)
+
+    async def has_articles(self, collections: Sequence[str]) -> bool:
+        """Whether any of these collections holds an article (one index lookup)."""
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(
+                select(articles.c.id).where(articles.c.collection.in_(list(collections))).limit(1)
+            )
+        return found is not None
 
     async def count_passages(self) -> int:
         return await self._scalar_int(select(func.count()).select_from(passages))
@@ -655,6 +742,22 @@ def _quotable_statement(n: int) -> Any:
         )
         _quotable_cache[n] = statement
     return statement
+
+
+def _behind(ledger: Table) -> Any:
+    """Where an article (joined with a derived index's ledger) is missing from that index."""
+    return or_(ledger.c.version.is_(None), ledger.c.version != articles.c.version)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _dialect_insert(conn: AsyncConnection) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE … WHERE``."""
+    if conn.dialect.name == "postgresql":
+        return postgresql_insert
+    return sqlite_insert
 
 
 def _like_prefix(prefix: str) -> str:

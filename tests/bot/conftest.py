@@ -61,11 +61,11 @@ async def library(tmp_path: Path):
     import json
 
     lib = await Library.open(tmp_path / "data", engine="tantivy", sample=False)
-    assert (await lib.ingest_paths([sample_corpus()])).ok  # the seeds as the corpus's own
+    assert (await lib.ingest.paths([sample_corpus()])).ok  # the seeds as the corpus's own
     lines = "\n".join(json.dumps(record, ensure_ascii=False) for record in ENGLISH)
-    report = await lib.ingest_bytes("english.jsonl", lines.encode())
+    report = await lib.ingest.upload("english.jsonl", lines.encode())
     assert report.ok, report.failed
-    await lib.embed_pending()  # as a running bot has done by now
+    await lib.embedding.run()  # as a running bot has done by now
     yield lib
     await lib.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.harness import perform
 from bot.settings import Settings
 
 ARTICLE = (
@@ -14,7 +15,7 @@ ARTICLE = (
 
 async def test_ingest_is_hidden_from_members_without_manage_server(session) -> None:
     """Without Manage Server, /ingest is not even offered (default_permissions)."""
-    outcome = await session.run({"as": "carol", "slash": "ingest", "options": {"url": "x"}})
+    outcome = await perform(session, {"as": "carol", "slash": "ingest", "options": {"url": "x"}})
     assert outcome.error and "not visible" in outcome.error
     assert "ingest" not in session.member("carol").available_commands(session.channel)
 

@@ -64,4 +64,4 @@ async def test_run_discord_needs_a_token() -> None:
 def test_upload_limit_setting_reaches_the_library(library) -> None:
     """STORYBOT_MAX_UPLOAD_BYTES is the limit the library applies to every ingested file."""
     create_bot(library, Settings(max_upload_bytes=20_000_000), close_library=False)
-    assert library.max_bytes == 20_000_000
+    assert library.ingest.max_bytes == 20_000_000

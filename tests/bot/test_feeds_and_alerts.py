@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.harness import perform
 from bot.render import EMBED_TOTAL_LIMIT
 from bot.settings import Settings
 
@@ -59,7 +60,7 @@ def settings():
 async def setup_feed(session, feed_path: str = "/feed.xml", *items):
     session.serve(feed_path, rss("Wire", *items))
     site = session.site.url()
-    added = await session.run({"as": "admin", "admin": True, "slash": "feed add",
+    added = await perform(session, {"as": "admin", "admin": True, "slash": "feed add",
                                "options": {"url": site + feed_path}})
     assert added.ephemeral and "Added feed" in added.messages[0]["content"], added
     return added
@@ -79,7 +80,7 @@ async def test_new_english_and_hindi_statements_are_posted_once_each(session) ->
     added = await setup_feed(session, "/feed.xml", ("en-1", f"{site}/en.html", date),
                              ("hi-1", f"{site}/hi.html", date),
                              ("rain-1", f"{site}/rain.html", date))
-    polled = await session.run({"advance": "3m"})
+    polled = await perform(session, {"advance": "3m"})
     posts = alert_posts(added, polled)
     assert len(posts) == 2, (added.posted, polled.posted)
     texts = " ".join(p["embeds"][0]["description"] for p in posts)
@@ -89,7 +90,7 @@ async def test_new_english_and_hindi_statements_are_posted_once_each(session) ->
             <= EMBED_TOTAL_LIMIT
         assert not re.search(r"@(everyone|here)|<@[!&]?\d", post["content"])
         assert post["embeds"][0]["footer"]["text"].endswith("2025-11-10")
-    later = await session.run({"advance": "40m"})
+    later = await perform(session, {"advance": "40m"})
     assert alert_posts(later) == []
     answer = await session.slash("bob", "ask", {"question": "Will Microsoft cooperate with the "
                                                             "regulators?"})
@@ -107,7 +108,7 @@ async def test_a_quote_syndicated_by_two_feeds_is_posted_once(session) -> None:
     date = "Mon, 10 Nov 2025 08:00:00 +0000"
     one = await setup_feed(session, "/one.xml", ("a", f"{site}/a.html", date))
     two = await setup_feed(session, "/two.xml", ("b", f"{site}/b.html", date))
-    outcome = await session.run({"advance": "5m"})
+    outcome = await perform(session, {"advance": "5m"})
     assert len(alert_posts(one, two, outcome)) == 1
     library = session.bot.library
     rows = await library.live.alerts_to_edit()
@@ -132,10 +133,10 @@ async def test_a_restart_in_the_middle_reposts_nothing(session) -> None:
     await session.slash("admin", "follow", {"who": "Microsoft"}, admin=True)
     added = await setup_feed(session, "/feed.xml", ("en-1", f"{site}/en.html",
                                                     "Mon, 10 Nov 2025 08:00:00 +0000"))
-    first = await session.run({"advance": "3m"})
+    first = await perform(session, {"advance": "3m"})
     assert len(alert_posts(added, first)) == 1
-    await session.run({"restart": True})
-    again = await session.run({"advance": "40m"})
+    await perform(session, {"restart": True})
+    again = await perform(session, {"advance": "40m"})
     assert alert_posts(again) == []
 
 
@@ -143,33 +144,33 @@ async def test_a_failing_feed_backs_off_and_is_reported(session) -> None:
     """A feed answering 500 is polled less and less often; after a day it is shown failing."""
     session.serve("/feed.xml", rss("Wire"))
     site = session.site.url()
-    added = await session.run({"as": "admin", "admin": True, "slash": "feed add",
+    added = await perform(session, {"as": "admin", "admin": True, "slash": "feed add",
                                "options": {"url": f"{site}/feed.xml"}})
     assert "Added feed" in added.messages[0]["content"]
     session.serve("/feed.xml", "server trouble", status=500)
     library = session.bot.library
     [feed] = await library.feeds.for_guild(session.guild.id)
-    await session.run({"advance": "20m"})
+    await perform(session, {"advance": "20m"})
     [feed] = await library.feeds.for_guild(session.guild.id)
     assert feed.failures >= 1 and "HTTP 500" in (feed.last_error or "")
     gaps = []
     for _ in range(3):
         before = datetime.fromisoformat(feed.next_poll_at)
-        await session.run({"advance": "3h"})
+        await perform(session, {"advance": "3h"})
         [feed] = await library.feeds.for_guild(session.guild.id)
         gaps.append(datetime.fromisoformat(feed.next_poll_at) - before)
     assert gaps[-1] > gaps[0]  # exponential back-off
     polls = [p for p, _h in session.site.requests if p == "/feed.xml"]
     assert len(polls) < 12  # not every 15 minutes for 9 hours
-    await session.run({"advance": "1d"})
-    listed = await session.run({"as": "admin", "admin": True, "slash": "feed list"})
+    await perform(session, {"advance": "1d"})
+    listed = await perform(session, {"as": "admin", "admin": True, "slash": "feed list"})
     assert "failing since" in listed.messages[0]["embeds"][0]["description"]
     assert datetime.now(UTC) - timedelta(days=400) < datetime.fromisoformat(feed.next_poll_at)
 
 
 async def test_members_cannot_add_feeds_or_follow(session) -> None:
     """/feed is for Manage Server; /follow refuses a member without it (or the follow role)."""
-    hidden = await session.run({"as": "carol", "slash": "feed add",
+    hidden = await perform(session, {"as": "carol", "slash": "feed add",
                                 "options": {"url": "https://example.com/feed"}})
     assert hidden.error and "not visible" in hidden.error
     refused = await session.slash("carol", "follow", {"who": "Microsoft"})
@@ -178,6 +179,6 @@ async def test_members_cannot_add_feeds_or_follow(session) -> None:
 
 async def test_feeds_on_private_addresses_are_refused(session) -> None:
     """Without the harness's allowance, loopback and private feed URLs are refused."""
-    outcome = await session.run({"as": "admin", "admin": True, "slash": "feed add",
+    outcome = await perform(session, {"as": "admin", "admin": True, "slash": "feed add",
                                  "options": {"url": "http://127.0.0.1:9/feed.xml"}})
     assert "loopback" in outcome.messages[0]["content"]

@@ -9,8 +9,8 @@ from importlib.metadata import version
 import pytest
 
 from bot import harness
-from bot.console import console, format_outcome
 from bot.harness import ACK_LIMIT_MS, Outcome, simulate
+from bot.harness.console import console, format_outcome
 from bot.settings import Settings
 
 SCRIPT = [
@@ -135,9 +135,11 @@ def test_pins_match_installed_versions() -> None:
 
 def test_pin_check_rejects_other_versions(monkeypatch) -> None:
     """Another discord.py version makes the harness refuse with a clear message."""
-    monkeypatch.setattr(harness, "version", lambda name: "9.9.9")
+    from bot.harness import pins
+
+    monkeypatch.setattr(pins, "version", lambda name: "9.9.9")
     with pytest.raises(RuntimeError, match=r"pinned to discord\.py 2\.7\.x"):
-        harness.check_pins()
+        pins.check_pins()
 
 
 def test_ctrl_c_ends_the_console_at_once(tmp_path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.harness import perform
 from bot.settings import Settings
 from index.models import Scope, guild_collection
 
@@ -93,7 +94,7 @@ async def test_a_server_without_the_shared_collection_sees_only_its_own(session)
 async def test_members_cannot_change_settings_or_remove(session) -> None:
     """/settings and /remove are for Manage Server only."""
     for command in ("settings", "remove"):
-        outcome = await session.run({"as": "carol", "slash": command, "options": {}})
+        outcome = await perform(session, {"as": "carol", "slash": command, "options": {}})
         assert outcome.error and "not visible" in outcome.error
 
 
@@ -119,10 +120,10 @@ async def test_leaving_a_server_purges_its_collection_after_the_grace_period(ses
     library = session.bot.library
     collection = f"guild:{other_id}"
     assert await library.store.count_articles(collection) == 1
-    await session.run({"leave": "other"})
-    await session.run({"advance": "2d"})
+    await perform(session, {"leave": "other"})
+    await perform(session, {"advance": "2d"})
     assert await library.store.count_articles(collection) == 1
-    await session.run({"advance": "2d"})
+    await perform(session, {"advance": "2d"})
     assert await library.store.count_articles(collection) == 0
     assert library.engine.num_docs() == await library.store.count_passages()
     assert await library.store.guild_settings(str(other_id)) == (True, None)

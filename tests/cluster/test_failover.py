@@ -50,7 +50,7 @@ async def test_every_question_is_answered_while_a_node_dies(
     cluster_dir = _cluster_dir()
     feed_file = tmp_path / "feed.jsonl"
     feed.write(feed_file, 400)
-    assert (await library.ingest_paths([feed_file])).ok
+    assert (await library.ingest.paths([feed_file])).ok
     passages = await library.store.count_passages()
     pid = int((cluster_dir / f"node-{VICTIM}" / "opensearch.pid").read_text().split()[0])
 

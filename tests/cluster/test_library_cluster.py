@@ -38,7 +38,7 @@ async def test_answers_are_tantivys(tmp_path: Path, corpus_dir: Path, options: d
                                  engine_options=options)
     try:
         for library in (embedded, cluster):
-            assert (await library.ingest_paths([corpus_dir])).ok
+            assert (await library.ingest.paths([corpus_dir])).ok
         for question in QUESTIONS:
             want = await embedded.ask(question, k=5)
             got = await cluster.ask(question, k=5)
@@ -63,8 +63,8 @@ async def test_vectors_live_in_the_cluster(
                                  engine_options=options)
     try:
         for library in (embedded, cluster):
-            assert (await library.ingest_paths([corpus_dir])).ok
-            assert await library.embed_pending() > 0
+            assert (await library.ingest.paths([corpus_dir])).ok
+            assert await library.embedding.run() > 0
         assert cluster.semantic is not None
         assert isinstance(cluster.semantic.index, EngineVectors)
         assert cluster.engine.num_vectors() == await cluster.store.count_passages()
@@ -81,8 +81,9 @@ async def test_vectors_live_in_the_cluster(
     try:
         assert reopened.semantic is not None
         await reopened.semantic.wait_ready()
-        assert await reopened.semantic.pending() == 0
-        assert await reopened.embed_pending() == 0
+        done, total = await reopened.embedding.status()
+        assert done == total > 0
+        assert await reopened.embedding.run() == 0
     finally:
         await reopened.close()
 
@@ -92,7 +93,7 @@ async def test_reindex_keeps_answering(tmp_path: Path, library: Library, feed) -
     new index holds every passage when it is swapped in."""
     feed_file = tmp_path / "feed.jsonl"
     feed.write(feed_file, 600)
-    assert (await library.ingest_paths([feed_file])).ok
+    assert (await library.ingest.paths([feed_file])).ok
     passages = await library.store.count_passages()
     old_id = library.engine.stored_id()
     rebuild = asyncio.create_task(library.reindex())
@@ -119,16 +120,16 @@ async def test_reingest_and_delete_stay_consistent(tmp_path: Path, library: Libr
               "The zubabo bridge opened.\nThe zubabo ferry closed.\nThe zubabo road is new."}
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps(record), encoding="utf-8")
-    [article_id] = (await library.ingest_paths([path])).added
+    [article_id] = (await library.ingest.paths([path])).added
     first = await library.ask("zubabo")
     assert len(first.quotes) == 3
     record["text"] = "The zubabo bridge is closed again."
     path.write_text(json.dumps(record), encoding="utf-8")
-    assert (await library.ingest_paths([path])).updated == [article_id]
+    assert (await library.ingest.paths([path])).updated == [article_id]
     again = await library.ask("zubabo")
     assert [q.text for q in again.quotes] == ["The zubabo bridge is closed again."]
     assert library.engine.num_docs() == await library.store.count_passages() == 1
-    await library.remove_article(article_id, "shared")
+    await library.servers.remove_article(article_id, "shared")
     assert (await library.ask("zubabo")).no_answer
     assert library.engine.num_docs() == 0
 
@@ -157,7 +158,7 @@ async def test_an_index_of_another_store_is_replaced(tmp_path: Path, corpus_dir:
     differ), and the second's articles are all indexed."""
     first = await Library.open(tmp_path / "one", sample=False, engine="opensearch",
                                engine_options=options)
-    await first.ingest_paths([corpus_dir])
+    await first.ingest.paths([corpus_dir])
     first_id = first.engine.stored_id()
     await first.close()
     second = await Library.open(tmp_path / "two", sample=True, engine="opensearch",

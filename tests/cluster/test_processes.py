@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import DEFAULT_GUILD, sharded_guild_id
-from bot.localsite import LocalSite
+from bot.harness.connection import DEFAULT_GUILD, sharded_guild_id
+from bot.harness.localsite import LocalSite
 from index.library import Library
 from tests.conftest import postgres_schema
 
@@ -182,7 +182,7 @@ async def test_a_killed_process_s_work_is_taken_over_and_a_restart_repeats_nothi
     async with await Library.open(tmp_path / "reader", sample=False, engine="opensearch",
                                   engine_options=options, database_url=shared_store,
                                   semantic=False) as library:
-        scope = await library.scope_for_guild(guild)
+        scope = await library.scope(guild)
         answer = await library.ask("what did Contoso say about the data centre?", scope=scope)
         assert answer.quotes and "data centre" in answer.quotes[0].text
 

@@ -38,7 +38,7 @@ ARTICLES = [
 @pytest.fixture
 async def crosslang(tmp_path: Path) -> AsyncIterator[Library]:
     library = await Library.open(tmp_path, sample=False)
-    await library.ingest_drafts(ARTICLES, whole_passages=True)
+    await library.ingest.drafts(ARTICLES, whole_passages=True)
     yield library
     await library.close()
 

@@ -134,7 +134,7 @@ def test_html_page_gives_article_text_and_title_without_page_chrome(tmp_path: Pa
 async def test_html_without_article_text_is_a_failure(empty_library: Library) -> None:
     """An HTML page with only navigation is reported, not stored as an article."""
     page = b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
-    report = await empty_library.ingest_bytes("empty.html", page)
+    report = await empty_library.ingest.upload("empty.html", page)
     assert report.added == []
     [failure] = report.failed
     assert failure.origin == "empty.html"
@@ -265,7 +265,7 @@ async def empty_library(tmp_path: Path):
 
 async def test_ingest_folder_summary_counts(empty_library: Library, corpus_dir: Path) -> None:
     """Ingesting the tiny corpus folder adds every article (sidecar not counted) and fails none."""
-    report = await empty_library.ingest_paths([corpus_dir])
+    report = await empty_library.ingest.paths([corpus_dir])
     assert report.ok
     assert len(report.added) == 6
     assert report.updated == [] and report.skipped == []
@@ -277,9 +277,9 @@ async def test_reingesting_the_same_files_skips_them(
     empty_library: Library, corpus_dir: Path
 ) -> None:
     """A second ingest of unchanged files stores nothing new and reports every item skipped."""
-    first = await empty_library.ingest_paths([corpus_dir])
+    first = await empty_library.ingest.paths([corpus_dir])
     passages = await empty_library.store.count_passages()
-    second = await empty_library.ingest_paths([corpus_dir])
+    second = await empty_library.ingest.paths([corpus_dir])
     assert second.added == [] and second.updated == []
     assert sorted(second.skipped) == sorted(first.added)
     assert await empty_library.store.count_articles() == 6
@@ -294,10 +294,10 @@ async def test_same_url_with_new_text_updates_instead_of_duplicating(
     path = tmp_path / "story.jsonl"
     record = {"url": "https://x.example/story", "title": "Story", "text": BODY}
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    first = await empty_library.ingest_paths([path])
+    first = await empty_library.ingest.paths([path])
     record["text"] = BODY + "\nA correction was added to the story on Wednesday afternoon."
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    second = await empty_library.ingest_paths([path])
+    second = await empty_library.ingest.paths([path])
     assert second.updated == first.added
     assert await empty_library.store.count_articles() == 1
     article = await empty_library.article(first.added[0])
@@ -323,7 +323,7 @@ async def test_bad_items_fail_alone_and_good_ones_land(
         encoding="utf-8",
     )
     missing = tmp_path / "missing.txt"
-    report = await empty_library.ingest_paths([tmp_path / "in", missing])
+    report = await empty_library.ingest.paths([tmp_path / "in", missing])
     assert not report.ok
     assert len(report.added) == 2
     failed = {Path(f.origin).name for f in report.failed}
@@ -335,10 +335,10 @@ async def test_file_over_library_max_bytes_is_refused(
     empty_library: Library, tmp_path: Path
 ) -> None:
     """Library.max_bytes caps what ingest_paths reads; the refused file is named in the report."""
-    empty_library.max_bytes = 50
+    empty_library.ingest.max_bytes = 50
     path = tmp_path / "long.txt"
     path.write_text(BODY, encoding="utf-8")
-    report = await empty_library.ingest_paths([path])
+    report = await empty_library.ingest.paths([path])
     assert report.added == []
     [failure] = report.failed
     assert failure.origin == str(path)
@@ -349,7 +349,7 @@ async def test_every_stored_article_has_all_its_passages(
     empty_library: Library, corpus_dir: Path
 ) -> None:
     """Each article's passages are exactly the split of its clean text, and the index holds them."""
-    report = await empty_library.ingest_paths([corpus_dir])
+    report = await empty_library.ingest.paths([corpus_dir])
     total = 0
     for article_id in report.added:
         article = await empty_library.article(article_id)
@@ -380,7 +380,7 @@ async def test_a_failing_write_leaves_no_half_stored_article(
         return await real_execute(self, statement, *args, **kwargs)
 
     monkeypatch.setattr(AsyncConnection, "execute", flaky_execute)
-    first = await empty_library.ingest_paths([corpus_dir])
+    first = await empty_library.ingest.paths([corpus_dir])
     [failure] = first.failed
     assert "disk I/O error" in failure.reason and failure.origin.startswith(str(corpus_dir))
     assert len(first.added) == 5
@@ -392,7 +392,7 @@ async def test_a_failing_write_leaves_no_half_stored_article(
     assert empty_library.engine.num_docs() == await empty_library.store.count_passages()
 
     monkeypatch.setattr(AsyncConnection, "execute", real_execute)
-    report = await empty_library.ingest_paths([corpus_dir])
+    report = await empty_library.ingest.paths([corpus_dir])
     assert len(report.added) == 1 and len(report.skipped) == 5
     assert await empty_library.store.count_articles() == 6
 
@@ -400,7 +400,7 @@ async def test_a_failing_write_leaves_no_half_stored_article(
 async def test_ingest_bytes_reads_an_upload(empty_library: Library) -> None:
     """Uploaded .jsonl bytes are ingested like a file, with failures named by line."""
     data = (json.dumps({"text": BODY}) + "\nnot json\n").encode()
-    report = await empty_library.ingest_bytes("upload.jsonl", data)
+    report = await empty_library.ingest.upload("upload.jsonl", data)
     assert len(report.added) == 1
     assert [f.origin for f in report.failed] == ["upload.jsonl:2"]
 
@@ -452,7 +452,7 @@ async def test_a_lone_surrogate_fails_alone_and_the_rest_is_stored_and_indexed(
         '{"text": "Broken \\ud800 text that json.loads accepts but UTF-8 cannot hold."}',
         json.dumps({"text": "Farmers welcomed the early monsoon rain across the valley."}),
     ]
-    report = await empty_library.ingest_bytes("mixed.jsonl", "\n".join(lines).encode())
+    report = await empty_library.ingest.upload("mixed.jsonl", "\n".join(lines).encode())
     [failure] = report.failed
     assert failure.origin == "mixed.jsonl:2" and "surrogate" in failure.reason
     assert len(report.added) == 2
@@ -465,7 +465,7 @@ async def test_a_malformed_url_fails_its_line_only(empty_library: Library, url: 
     """A url that does not parse is a named failure of that line, not a crash of the batch."""
     lines = [json.dumps({"text": "A bridge opened downtown today after two years.", "url": url}),
              json.dumps({"text": "A school reopened uptown today after the floods."})]
-    report = await empty_library.ingest_bytes("urls.jsonl", "\n".join(lines).encode())
+    report = await empty_library.ingest.upload("urls.jsonl", "\n".join(lines).encode())
     [failure] = report.failed
     assert failure.origin == "urls.jsonl:1" and "not an http(s) address" in failure.reason
     assert len(report.added) == 1
@@ -476,7 +476,7 @@ async def test_a_megabyte_line_without_punctuation_becomes_bounded_passages(
 ) -> None:
     """One enormous "sentence" is cut at spaces into passages of at most MAX_SENTENCE_CHARS."""
     words = " ".join(f"word{i % 997}" for i in range(120_000))  # ~1 MB, no sentence end
-    report = await empty_library.ingest_bytes("big.jsonl", json.dumps({"text": words}).encode())
+    report = await empty_library.ingest.upload("big.jsonl", json.dumps({"text": words}).encode())
     [article_id] = report.added
     passages = await empty_library.passages(article_id)
     assert len(passages) > 500
@@ -484,24 +484,28 @@ async def test_a_megabyte_line_without_punctuation_becomes_bounded_passages(
     assert all(not p.text.startswith(" ") and not p.text.endswith(" ") for p in passages)
 
 
-async def test_a_page_claiming_another_articles_url_does_not_replace_it(
+async def test_a_page_claiming_another_articles_url_is_kept_apart_without_that_link(
     empty_library: Library, tmp_path: Path
 ) -> None:
-    """An HTML file whose canonical link names a stored article's URL is a new article (linked
-    to that URL), and the stored article is left as it was."""
+    """An HTML file whose canonical link names a stored article's URL, with other text, is an
+    article of its own without that link (its text is never quoted under the real article's
+    address), the report says so, and the stored article is left as it was."""
     url = "https://news.example/original"
-    first = await empty_library.ingest_bytes("a.jsonl", json.dumps(
+    first = await empty_library.ingest.upload("a.jsonl", json.dumps(
         {"text": "The original story about the ferry timetable changes.", "url": url}
     ).encode())
     impostor = HTML_PAGE.replace(
         "<head>", f'<head><link rel="canonical" href="{url}">'
     )
-    second = await empty_library.ingest_bytes("page.html", impostor.encode())
+    second = await empty_library.ingest.upload("page.html", impostor.encode())
     assert second.added and second.added != first.added
     original = await empty_library.article(first.added[0])
     assert "ferry timetable" in original.clean_text
     page = await empty_library.article(second.added[0])
-    assert page.url == url and "Dock workers" in page.clean_text
+    assert page.url is None and page.domain is None and "Dock workers" in page.clean_text
+    assert any(url in note and "other text" in note for note in second.notes)
+    answer = await empty_library.ask("dock workers strike")
+    assert all(q.url != url for q in answer.quotes if "Dock workers" in q.text)
 
 
 async def test_control_and_bidi_characters_never_reach_stored_text(
@@ -510,7 +514,7 @@ async def test_control_and_bidi_characters_never_reach_stored_text(
     """NUL, ESC sequences and bidi overrides are removed from the text and metadata stored."""
     record = {"text": "Evil\x00 text\x1b[31m with \u202eoverride\u202c inside a sentence here.",
               "title": "Title\u202e with override", "source": "Out\x1blet"}
-    report = await empty_library.ingest_bytes("c.jsonl", json.dumps(record).encode())
+    report = await empty_library.ingest.upload("c.jsonl", json.dumps(record).encode())
     article = await empty_library.article(report.added[0])
     for value in (article.clean_text, article.title, article.source):
         assert not any(ch in value for ch in "\x00\x1b\u202e\u202c"), value
@@ -520,7 +524,7 @@ async def test_control_and_bidi_characters_never_reach_stored_text(
 @pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
 async def test_an_empty_jsonl_file_is_reported(empty_library: Library, content: bytes) -> None:
     """A .jsonl with no article in it is a failure, not a silent success."""
-    report = await empty_library.ingest_bytes("empty.jsonl", content)
+    report = await empty_library.ingest.upload("empty.jsonl", content)
     [failure] = report.failed
     assert failure.origin == "empty.jsonl" and "no articles" in failure.reason
 
@@ -534,7 +538,7 @@ async def test_gzip_files_are_read_like_their_inner_format(
     (tmp_path / "feed.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
     (tmp_path / "note.txt.gz").write_bytes(gzip.compress(BODY.encode()))
     (tmp_path / "broken.txt.gz").write_bytes(b"\x1f\x8b not really gzip")
-    report = await empty_library.ingest_paths([tmp_path])
+    report = await empty_library.ingest.paths([tmp_path])
     assert len(report.added) == 4
     [failure] = report.failed
     assert failure.origin.endswith("broken.txt.gz") and "gzip" in failure.reason
@@ -568,7 +572,7 @@ async def test_outlets_are_grouped_by_registered_domain(empty_library: Library) 
                          "lang": "id", "published": f"2022/11/1{n}"})
              for n, (host, text) in enumerate(
                  zip(("news", "finance", "sport"), texts, strict=True))]
-    await empty_library.ingest_bytes("detik.jsonl", "\n".join(lines).encode())
+    await empty_library.ingest.upload("detik.jsonl", "\n".join(lines).encode())
     [row] = await empty_library.sources()
     assert (row.source, row.lang, row.articles, row.newest) == ("detik.com", "id", 3, "2022-11-12")
     answer = await empty_library.ask("harga beras", source="detik.com")

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from index.corpus.indexing import INDEX_ID
 from index.errors import BadQuestion, NotFound
 from index.library import DB_NAME, INDEX_DIR, Library, sample_corpus
-from index.models import ArticleDraft
+from index.models import SAMPLE, ArticleDraft
+from index.store.schema import index_state
 from tests.made_up_news import Feed, kill_mid_ingest
 from tests.ordering import in_answer_order
 
@@ -69,25 +71,26 @@ async def test_open_without_sample_stays_empty(tmp_path: Path) -> None:
         assert answer.no_answer and answer.quotes == ()
 
 
-async def test_the_sample_leaves_when_the_corpus_gets_its_own_article(tmp_path: Path) -> None:
-    """The sample is marked as such; the first own article removes it (the report says so),
-    and it never comes back, even when the corpus is empty again."""
+async def test_the_sample_is_a_starter_for_whoever_has_nothing_yet(tmp_path: Path) -> None:
+    """The sample answers on a new corpus; once the shared collection has its own article the
+    command line no longer sees it, but a server with nothing of its own (and the shared
+    collection turned off) still does, and it is never loaded twice."""
     async with await Library.open(tmp_path, sample=True) as library:
-        assert await library.has_sample()
+        assert SAMPLE in (await library.scope()).collections
+        assert not (await library.ask("what did Microsoft say?")).no_answer
         record = {"text": "The harbour authority said the ferry resumes on Monday.",
                   "url": "https://news.example/ferry"}
-        report = await library.ingest_bytes("own.jsonl", json.dumps(record).encode())
-        assert report.notes == [
-            "removed the 2 bundled sample articles now that the corpus has its own"
-        ]
-        assert not await library.has_sample()
-        assert await library.store.count_articles() == 1
-        assert await library.languages() == ["en"]
+        report = await library.ingest.upload("own.jsonl", json.dumps(record).encode())
+        assert SAMPLE not in (await library.scope()).collections
         assert all(q.article_id == report.added[0]
                    for q in (await library.ask("what did Microsoft say ferry")).quotes)
-        assert await library.store.delete_article(report.added[0])
+        await library.servers.set_search_shared(1234, False)
+        alone = await library.scope(1234)
+        assert SAMPLE in alone.collections
+        answer = await library.ask("what did Microsoft say?", scope=alone)
+        assert answer.quotes and all(q.article_id != report.added[0] for q in answer.quotes)
     async with await Library.open(tmp_path, sample=True) as library:
-        assert await library.store.count_articles() == 0
+        assert await library.store.count_articles() == 3
 
 
 async def test_ingest_progress_has_totals_for_every_phase(
@@ -111,12 +114,13 @@ async def test_ingest_progress_has_totals_for_every_phase(
             pass
 
     async with await Library.open(tmp_path, sample=False) as library:
-        await library.ingest_paths([corpus_dir], progress=Bar)
+        await library.ingest.paths([corpus_dir], progress=Bar)
+        passages = await library.store.count_passages()
     (reading, read_total, read_unit, read), (indexing, index_total, _unit, indexed) = bars
     size = sum(p.stat().st_size for p in corpus_dir.rglob("*") if p.is_file()
                and not p.name.endswith(".meta.json"))
     assert (reading, read_unit, read_total) == ("reading", "B", size) and sum(read) == size
-    assert indexing == "indexing" and index_total == 6 and sum(indexed) == 6
+    assert indexing == "indexing" and index_total == passages and sum(indexed) == passages
 
 
 async def test_sample_corpus_folder_is_packaged() -> None:
@@ -211,7 +215,7 @@ async def test_one_article_does_not_fill_the_answer(tmp_path: Path) -> None:
     ])
     short_one = "Crews of the Zanzibar ferry stopped work over pay, a union official said."
     async with await Library.open(tmp_path, sample=False) as library:
-        await library.ingest_drafts([
+        await library.ingest.drafts([
             ArticleDraft(text=long_one, origin="wire", lang="en", title="Ferry strike"),
             ArticleDraft(text=short_one, origin="local", lang="en", title="Union news"),
         ])
@@ -268,7 +272,7 @@ async def test_near_duplicate_passages_are_quoted_once(tmp_path: Path) -> None:
     ]
     async with await Library.open(tmp_path, sample=False) as library:
         data = "\n".join(json.dumps(r) for r in records).encode()
-        report = await library.ingest_bytes("syndicated.jsonl", data)
+        report = await library.ingest.upload("syndicated.jsonl", data)
         assert len(report.added) == 2
         question = "container terminal repairs harbour"
         hits = library.engine.search(
@@ -292,7 +296,7 @@ async def test_quote_links_point_at_the_passage(tmp_path: Path) -> None:
     async with await Library.open(tmp_path, sample=True) as library:
         record = {"url": "https://wire.example/port?id=7", "lang": "en",
                   "text": "The harbour authority said the container terminal would close."}
-        await library.ingest_bytes("port.jsonl", json.dumps(record).encode())
+        await library.ingest.upload("port.jsonl", json.dumps(record).encode())
         answer = await library.ask("harbour container terminal")
         [quote] = [q for q in answer.quotes if q.url]
         assert quote.link is not None
@@ -426,10 +430,10 @@ async def test_sync_after_store_changes_updates_the_index(library: Library) -> N
     """sync() reports how many articles it brought up to date, and then has nothing left to do."""
     record = {"url": "https://x.example/a", "lang": "en",
               "text": "A brand new article arrives about the harbour terminal today."}
-    await library.ingest_bytes("a.jsonl", json.dumps(record).encode())
-    assert await library.sync() == 0
-    await library.store.reset_index_state(await library.store.index_id() or "test")
-    assert await library.sync() == await library.store.count_articles()
+    await library.ingest.upload("a.jsonl", json.dumps(record).encode())
+    assert await library.search.sync() == 0
+    await library.store.reset_ledger(index_state, INDEX_ID, await library.store.get_meta(INDEX_ID))
+    assert await library.search.sync() == await library.store.count_articles()
     assert library.engine.num_docs() == await library.store.count_passages()
 
 
@@ -441,7 +445,7 @@ async def test_articles_added_under_another_engine_reach_the_index(tmp_path: Pat
     record = {"text": "The harbour authority said the zanzibar ferry resumes on Monday."}
     other = await Library.open(data, engine="rank-bm25", sample=False)
     try:
-        await other.ingest_bytes("late.jsonl", json.dumps(record).encode())
+        await other.ingest.upload("late.jsonl", json.dumps(record).encode())
     finally:
         await other.close()
     library = await Library.open(data, sample=False)
@@ -458,7 +462,7 @@ async def test_index_from_another_store_is_replaced(tmp_path: Path) -> None:
     for folder, word in ((first, "zanzibar"), (second, "timbuktu")):
         library = await Library.open(folder, sample=False)
         text = f"The harbour authority said the {word} ferry resumes on Monday."
-        await library.ingest_bytes("a.jsonl", json.dumps({"text": text}).encode())
+        await library.ingest.upload("a.jsonl", json.dumps({"text": text}).encode())
         await library.close()
     shutil.rmtree(second / "index")
     shutil.copytree(first / "index", second / "index")
@@ -477,9 +481,9 @@ async def test_copy_without_url_keeps_the_url_and_edits_still_update(tmp_path: P
         text = "The harbour authority said the ferry resumes on Monday after repairs."
         url = "https://news.example/ferry"
         record = json.dumps({"text": text, "url": url}).encode()
-        first = await library.ingest_bytes("a.jsonl", record)
-        copy = await library.ingest_bytes("copy.txt", text.encode())
-        edited = await library.ingest_bytes(
+        first = await library.ingest.upload("a.jsonl", record)
+        copy = await library.ingest.upload("copy.txt", text.encode())
+        edited = await library.ingest.upload(
             "b.jsonl", json.dumps({"text": text + " Tickets are on sale.", "url": url}).encode()
         )
         article = await library.article(first.added[0])

@@ -67,8 +67,8 @@ ARTICLES = [
 @pytest.fixture
 async def corpus(tmp_path: Path) -> AsyncIterator[Library]:
     library = await Library.open(tmp_path, sample=False)
-    await library.ingest_drafts(ARTICLES)
-    await library.embed_pending()
+    await library.ingest.drafts(ARTICLES)
+    await library.embedding.run()
     yield library
     await library.close()
 

@@ -50,7 +50,7 @@ async def test_processes_polling_at_once_take_each_feed_once(database_url: str) 
 
         async def claim_all(live: LiveStore, me: str) -> list[int]:
             taken = []
-            while (feed := await live.claim_due_feed(NOW, NOW + timedelta(minutes=10), me)):
+            while (feed := await live.claim_due_feed(NOW, NOW + timedelta(minutes=10), me, NOW)):
                 taken.append(feed.id)
             return taken
 
@@ -58,7 +58,7 @@ async def test_processes_polling_at_once_take_each_feed_once(database_url: str) 
         every = [feed for part in taken for feed in part]
         assert sorted(every) == sorted(set(every)) and len(every) == 9
         later = NOW + timedelta(minutes=11)  # a poller died: its feeds' leases lapse
-        assert await lives[1].claim_due_feed(later, later + timedelta(minutes=10), "p1")
+        assert await lives[1].claim_due_feed(later, later + timedelta(minutes=10), "p1", later)
     finally:
         for store in stores:
             await store.close()
@@ -104,11 +104,11 @@ async def test_a_lost_connection_rolls_back_one_article_and_the_batch_goes_on(
         monkeypatch.setattr(AsyncConnection, "execute", drop_once)
         lines = "\n".join(json.dumps({"text": f"Story number {n} about the harbour ferry.",
                                       "url": f"https://news.example/{n}"}) for n in range(4))
-        first = await library.ingest_bytes("batch.jsonl", lines.encode())
+        first = await library.ingest.upload("batch.jsonl", lines.encode())
         assert len(first.added) == 3 and "connection lost" in first.failed[0].reason
         assert await library.store.count_articles() == 3
         monkeypatch.setattr(AsyncConnection, "execute", real)
-        again = await library.ingest_bytes("batch.jsonl", lines.encode())
+        again = await library.ingest.upload("batch.jsonl", lines.encode())
         assert len(again.added) == 1 and len(again.skipped) == 3
     finally:
         await library.close()
@@ -122,7 +122,7 @@ async def test_a_store_is_copied_whole_and_a_copy_resumes(
     source_dir = tmp_path / "source"
     library = await Library.open(source_dir, sample=True)
     try:
-        await library.set_search_shared(1234, False)
+        await library.servers.set_search_shared(1234, False)
         await library.live.add_feed(1234, "https://feeds.example/a.xml", "A", 15, NOW)
         await library.alerts.follow(1234, 5678, "Microsoft", None, NOW)
     finally:

@@ -51,7 +51,7 @@ async def test_a_new_store_is_at_the_newest_revision(database_url: str) -> None:
     try:
         async with store.engine.connect() as conn:
             assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
-        action, _id = await store.upsert(_article("One sentence of text."), "x.txt")
+        action, _id, _note = await store.upsert(_article("One sentence of text."), "x.txt")
         assert action == "added" and await store.count_passages() == 1
     finally:
         await store.close()

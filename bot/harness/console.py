@@ -25,12 +25,12 @@ from rich.panel import Panel
 from rich.text import Text
 from simcord import BackendError, SetupError
 
-from bot.harness import Outcome, Session, buttons, open_session
+from bot.harness.connection import Outcome, Session, buttons, open_session
 from bot.settings import Settings
-from index.text import strip_controls
+from index import strip_controls
 
 if TYPE_CHECKING:
-    from index.library import Library
+    from index import Library
 
 __all__ = ["CONSOLE_HELP", "console", "format_outcome", "parse_slash", "render_outcome"]
 

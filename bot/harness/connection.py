@@ -1,26 +1,22 @@
-"""The offline harness: the real bot, cogs and renderer in a simulated Discord (simcord).
+"""A simulated Discord connection around the real bot: servers, people, actions, replies.
 
 Nothing is mocked on our side. simcord replaces only Discord itself: the gateway feeding
-events to discord.py and the REST API it calls. A :class:`Session` holds one guild, one
-``#general`` channel and members created by name on first use; it turns script actions
-(slash commands, messages mentioning the bot, button clicks) into what a real user would do,
-and records what the bot sent back, as Discord API JSON, with the time to first response.
-
-Two front ends share it: :func:`simulate` runs a JSONL script and prints one JSON line per
-action, and ``bot.console`` is an interactive chat in the terminal.
+events to discord.py and the REST API it calls. A :class:`Session` holds servers (each with a
+``#general`` channel and an admin role) and members created by name on first use; it turns
+actions (slash commands, messages mentioning the bot, button clicks) into what a real user
+would do, and records what the bot sent back, as Discord API JSON, with the time to first
+response.
 
 simcord runs the bot on a simulated clock; the session moves it forward by the real time that
-passed between actions, so cooldowns and view timeouts behave as a person at a keyboard expects,
-and ``wait`` moves it further.
-
-Example script line::
-
-    {"as": "alice", "slash": "ask", "options": {"question": "what did Microsoft say?"}}
+passed between actions, so cooldowns and view timeouts behave as a person at a keyboard
+expects, and ``wait`` moves it further. After every action the session hands the simulated time
+to the library's background jobs (``tick``): feed polls, alert scans and purges then happen
+when a bot running for real would have done them. Long background work (computing vectors) is
+not the session's: it runs on its own, in real time, and never holds an action up.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -28,9 +24,9 @@ import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
+
+import discord
 
 __all__ = [
     "ACK_LIMIT_MS",
@@ -39,13 +35,10 @@ __all__ = [
     "Place",
     "Session",
     "buttons",
-    "check_pins",
     "open_session",
     "parse_duration",
-    "simulate",
 ]
 
-PINS = {"discord.py": "2.7.", "simcord": "3.2."}
 ACK_LIMIT_MS = 3000.0  # Discord drops an interaction that is not acknowledged in 3 s
 # How long simcord may wait for the bot to finish what an action set off (a purge, an ingest)
 # on a loaded machine. Not the 3-second rule: acknowledgement times are measured apart.
@@ -54,27 +47,6 @@ ADMIN_ROLE = "storybot admins"
 CHANNEL = "general"
 DEFAULT_GUILD = "main"  # the server actions happen in when they name none
 _ACK_PATH = re.compile(r"^/(interactions/\d+/[^/]+/callback|channels/\d+/messages)$")
-
-
-def check_pins() -> None:
-    """Refuse to run against discord.py or simcord versions the harness was not built for."""
-    for package, prefix in PINS.items():
-        try:
-            found = version(package)
-        except PackageNotFoundError:
-            raise RuntimeError(
-                f"the harness needs {package} {prefix}x, which is not installed"
-            ) from None
-        if not found.startswith(prefix):
-            raise RuntimeError(
-                f"the harness is pinned to {package} {prefix}x (it relies on its internals), "
-                f"but {found} is installed; install the versions pyproject.toml pins"
-            )
-
-
-check_pins()
-
-import discord  # noqa: E402
 
 
 @contextmanager
@@ -93,15 +65,15 @@ def _quiet(*names: str) -> Iterator[None]:
 
 with _quiet("discord.state", "discord.client"):  # simcord's import-time probe client
     import simcord
-from simcord import BackendError, SetupError  # noqa: E402
+from simcord import SetupError  # noqa: E402
 from simcord._dpy_internals import real_monotonic  # noqa: E402 - the clock simcord leaves real
 
 from bot.client import StorybotBot, create_bot  # noqa: E402
-from bot.localsite import LocalSite  # noqa: E402
+from bot.harness.localsite import LocalSite  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
-    from index.library import Library
+    from index import Library
 
 
 @dataclass(slots=True)
@@ -121,6 +93,7 @@ class Outcome:
     restarted: bool = False
     posted: list[dict[str, Any]] = field(default_factory=list)  # bot posts besides the reply
     interaction: bool = False  # the 3-second rule applies to interactions only
+    before: dict[str, set[int]] = field(default_factory=dict, repr=False)  # bot messages then
 
     @property
     def late(self) -> bool:
@@ -310,7 +283,7 @@ class Session:
         self.env.backend.remove_guild(place.guild.id)
         await self.env.settle()
         outcome.left = guild
-        return outcome
+        return await self._end(outcome)
 
     async def restart(self) -> Outcome:
         """The bot process restarts: a fresh bot (nothing in memory) on the same corpus."""
@@ -320,7 +293,7 @@ class Session:
         self.bot = fresh
         await self.env.settle()
         outcome.restarted = True
-        return outcome
+        return await self._end(outcome)
 
     # ------------------------------------------------------------------ time
 
@@ -337,7 +310,7 @@ class Session:
         outcome = await self._start()
         await self.env.advance_time(seconds)
         outcome.waited = seconds
-        return outcome
+        return await self._end(outcome)
 
     def _snapshot(self) -> dict[str, set[int]]:
         return {name: set(self._bot_message_ids(p.channel)) for name, p in self.places.items()}
@@ -363,11 +336,11 @@ class Session:
         outcome = self._next()
         if self.site is None:
             self.site = LocalSite().start()
-            self.bot.library.fetch_allow_hosts |= {self.site.host}
+            self.bot.library.ingest.allow_hosts |= {self.site.host}
         outcome.served = self.site.serve(path, body, content_type=content_type, status=status)
         return outcome
 
-    def _with_site(self, value: Any) -> Any:
+    def with_site(self, value: Any) -> Any:
         """``{site}`` in a script's strings becomes the local site's address."""
         if isinstance(value, str) and "{site}" in value:
             if self.site is None:
@@ -377,13 +350,33 @@ class Session:
 
     # ------------------------------------------------------------------ actions
 
+    @property
+    def actions(self) -> int:
+        """How many actions the session has performed."""
+        return self._count
+
     def _next(self) -> Outcome:
         self._count += 1
         return Outcome(action=self._count)
 
     async def _start(self) -> Outcome:
         await self.catch_up()
-        return self._next()
+        outcome = self._next()
+        outcome.before = self._snapshot()
+        return outcome
+
+    async def _end(self, outcome: Outcome) -> Outcome:
+        """What follows every action: the background jobs catch up with the simulated time,
+        and whatever the bot posted meanwhile besides its reply goes into ``posted``."""
+        await self.tick()
+        self._posts_since(outcome.before, outcome)
+        return outcome
+
+    async def tick(self) -> None:
+        """Run the library's background jobs due at the simulated time (feed polls, alert
+        scans, purges), as a bot running for real would have by now."""
+        with self.env.time_context():
+            await self.bot.library.jobs.tick(self.env.now())
 
     def _where(
         self, name: str, admin: bool, guild: str | None, dm: bool
@@ -441,7 +434,7 @@ class Session:
         start = self._clock.arm()
         run = (actor.slash(command, **(options or {})) if dm
                else actor.slash(channel, command, **(options or {})))
-        return await self._interaction(outcome, start, run, channel)
+        return await self._end(await self._interaction(outcome, start, run, channel))
 
     async def autocomplete(
         self, name: str, command: str, option: str, value: str, *, guild: str | None = None,
@@ -458,7 +451,7 @@ class Session:
             choices = await actor.autocomplete(channel, command, option, value, **filled)
         outcome.ack_ms = self._elapsed(start)
         outcome.choices = choices
-        return outcome
+        return await self._end(outcome)
 
     async def message(
         self, name: str, text: str, *, admin: bool = False, guild: str | None = None,
@@ -483,7 +476,7 @@ class Session:
             for mid in self._bot_message_ids(channel) if mid not in before
         ]
         outcome.raised = [type(e).__name__ for e in self.env.errors_since(cursor)]
-        return outcome
+        return await self._end(outcome)
 
     def _find_button(self, actor: Any, channel: Any, target: str) -> tuple[Any, str]:
         """The newest bot message ``actor`` can see with a button matching ``target``.
@@ -513,62 +506,9 @@ class Session:
         actor, channel = self._where(name, admin, guild, dm)
         message, custom_id = self._find_button(actor, channel, target)
         start = self._clock.arm()
-        return await self._interaction(
+        return await self._end(await self._interaction(
             outcome, start, actor.click(message, custom_id=custom_id), channel
-        )
-
-    async def run(self, action: dict[str, Any]) -> Outcome:
-        """Perform one script action; problems with the action become ``Outcome.error``."""
-        before = self._snapshot()
-        try:
-            outcome = await self._run(action)
-            self._posts_since(before, outcome)
-            return outcome
-        except (SetupError, BackendError, ValueError, TypeError, KeyError) as error:
-            outcome = Outcome(action=self._count, error=f"{type(error).__name__}: {error}")
-            return outcome
-
-    async def _run(self, action: dict[str, Any]) -> Outcome:
-        if not isinstance(action, dict):
-            raise ValueError("each line must be a JSON object")
-        if "wait" in action or "advance" in action:
-            return await self.wait(parse_duration(action.get("wait", action.get("advance"))))
-        if "leave" in action:
-            return await self.leave(str(action["leave"]))
-        if action.get("restart"):
-            return await self.restart()
-        if "serve" in action:
-            body = action.get("body", "")
-            if "file" in action:
-                body = Path(str(action["file"])).read_bytes()
-            return self.serve(
-                str(action["serve"]), body, content_type=action.get("content_type"),
-                status=int(action.get("status", 200)),
-            )
-        name = str(action.get("as", "alice"))
-        where: dict[str, Any] = {"dm": bool(action.get("dm", False))}
-        if "guild" in action:
-            where["guild"] = str(action["guild"])
-        admin = bool(action.get("admin", False))
-        options = {k: self._with_site(v) for k, v in dict(action.get("options") or {}).items()}
-        if "file" in options and isinstance(options["file"], str):
-            path = Path(options["file"])
-            options["file"] = (path.name, path.read_bytes())
-        if "autocomplete" in action:
-            option = str(action["autocomplete"])
-            value = str(options.pop(option, ""))
-            return await self.autocomplete(
-                name, str(action["slash"]), option, value, **where, **options
-            )
-        if "slash" in action:
-            return await self.slash(name, str(action["slash"]), options, admin=admin, **where)
-        if "message" in action:
-            return await self.message(name, str(action["message"]), admin=admin, **where)
-        if "click" in action:
-            return await self.click(name, str(action["click"]), admin=admin, **where)
-        raise ValueError('an action needs one of "slash", "message", "click", "wait", "advance",'
-                         ' "leave", "serve" or "restart"')
-
+        ))
 
 def buttons(components: Any) -> Iterable[dict[str, Any]]:
     """Every button in a message's component rows (Discord API JSON)."""
@@ -595,43 +535,3 @@ async def open_session(
         finally:
             if session.site is not None:
                 session.site.close()
-
-
-# --------------------------------------------------------------------------- simulate
-
-
-async def simulate(
-    script_lines: Iterable[str],
-    library: Library,
-    out: TextIO,
-    *,
-    settings: Settings | None = None,
-) -> int:
-    """Run a JSONL script against the real bot; print one JSON line per action.
-
-    Blank lines and lines starting with ``#`` are skipped.
-
-    Returns
-    -------
-    int
-        0 when every action ran and was acknowledged within 3 s; 1 otherwise.
-    """
-    status = 0
-    number = 0
-    async with open_session(library, settings) as session:
-        for line in script_lines:
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            number += 1
-            try:
-                action = json.loads(line)
-            except json.JSONDecodeError as error:
-                outcome = Outcome(action=number, error=f"action {number} is not JSON: {error}")
-            else:
-                outcome = await session.run(action)
-                outcome.action = number
-            if not outcome.ok:
-                status = 1
-            out.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
-            out.flush()
-    return status

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cogs.ask import ASK_RESULTS
 from bot.render import answer_pages
-from index.workers import run_cpu
+from index import run_cpu
 
 if TYPE_CHECKING:
-    from index.library import Library
+    from index import Library
 
 __all__ = ["PROBE_INTERVAL_S", "measure_alert_latency", "measure_loop_lag"]
 
@@ -88,11 +88,11 @@ async def measure_alert_latency(library: Library, items: int = 10) -> dict[str, 
     feed's next poll (its interval, 15 minutes by default) comes on top in a real deployment."""
     from datetime import UTC, datetime
 
-    from bot.localsite import LocalSite
+    from bot.harness.localsite import LocalSite
     from bot.render import render_alert
 
     site = LocalSite().start()
-    library.fetch_allow_hosts |= {site.host}
+    library.ingest.allow_hosts |= {site.host}
     guild, channel = 900000000000000001, 900000000000000002
     try:
         now = datetime.now(UTC)
@@ -107,7 +107,7 @@ async def measure_alert_latency(library: Library, items: int = 10) -> dict[str, 
             links.insert(0, site.url(f"/item{n}.html"))
             site.serve("/feed.xml", _rss(links))
             now = datetime.now(UTC)
-            await library.live.release(feed.id, now)
+            await library.feeds.release(feed.id, now)
             started = time.perf_counter()
             await library.feeds.poll_due(now)
             await library.alerts.scan(now)
