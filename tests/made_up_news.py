@@ -27,9 +27,9 @@ from index.library import Library
 async def main(data_dir, engine, options, small, big):
     library = await Library.open(data_dir, sample=False, engine=engine,
                                  engine_options=json.loads(options) or None)
-    await library.ingest_paths([small])
+    await library.ingest.paths([small])
     print("small done", flush=True)
-    await library.ingest_paths([big])
+    await library.ingest.paths([big])
     print("big done", flush=True)
 
 asyncio.run(main(*sys.argv[1:6]))
