@@ -1,0 +1,1 @@
+"""storybot's tests (a package, so test modules and conftests of the same name never clash)."""
