@@ -22,6 +22,7 @@ import discord
 import regex
 
 from index import (
+    SAMPLE,
     AlertPost,
     Answer,
     Article,
@@ -409,9 +410,14 @@ def render_context(passage: Passage, before: str, after: str, quote: Quote | Non
 # --------------------------------------------------------------------------- sources & articles
 
 
-def render_sources(summaries: Sequence[SourceSummary], home: str | None = None) -> list[Page]:
+def render_sources(
+    summaries: Sequence[SourceSummary], home: str | None = None,
+    vectors: tuple[int, int] | None = None,
+) -> list[Page]:
     """``/sources``: outlets with article counts per language, newest first, paged; in a server
-    (``home`` is its collection) each line says whether it is the server's own or shared."""
+    (``home`` is its collection) each line says whether it is the server's own or shared, and
+    the bundled sample says it is one. ``vectors`` (for admins): passages with vectors, of all.
+    """
     if not summaries:
         return [Page(content="No articles are stored yet. An admin can add some with `/ingest`.")]
     chunks = [
@@ -423,9 +429,11 @@ def render_sources(summaries: Sequence[SourceSummary], home: str | None = None) 
             f"**{truncate(escape(_one_line(s.source or UNKNOWN_OUTLET)), 120)}** · "
             f"{escape(language_name(s.lang))} · {s.articles} "
             f"article{'s' if s.articles != 1 else ''} · newest {escape(_date(s.newest))}"
-            + (f" · {'this server' if s.collection == home else 'shared'}" if home else "")
+            + _whose(s.collection, home)
             for s in chunk
         ]
+        if vectors is not None:
+            lines += ["", _vectors_line(*vectors)]
         embed = discord.Embed(
             title="Sources",
             description=truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
@@ -434,6 +442,22 @@ def render_sources(summaries: Sequence[SourceSummary], home: str | None = None) 
         embed.set_footer(text=f"Page {index + 1}/{len(chunks)} · {len(summaries)} outlets")
         pages.append(Page(embeds=(embed,), extra={"page": index, "pages": len(chunks)}))
     return pages
+
+
+def _whose(collection: str, home: str | None) -> str:
+    if collection == SAMPLE:
+        return " · starter sample (until articles are added)"
+    if home is None:
+        return ""
+    return " · this server" if collection == home else " · shared"
+
+
+def _vectors_line(done: int, total: int) -> str:
+    """How far the semantic stage has got, for admins."""
+    if done >= total:
+        return f"Vectors: all {total:,} passages can be found by meaning."
+    return (f"Vectors: {done:,} of {total:,} passages ({100 * done // max(total, 1)}%); the rest "
+            "are being computed and are found by their words meanwhile.")
 
 
 def _passage_chunks(passages: Sequence[Passage]) -> list[list[str]]:

@@ -76,6 +76,7 @@ class ArticleDraft:
     lang: str | None = None
     published: str | None = None  # ISO 8601
     page_url: str | None = None  # the address an HTML page claims for itself: a link only
+    warnings: tuple[str, ...] = ()  # what was read but not kept ("published 'soon' …")
 
 
 @dataclass(frozen=True, slots=True)

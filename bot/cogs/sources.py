@@ -35,8 +35,11 @@ class SourcesCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the outlets and languages in the archive, newest first."""
         await interaction.response.defer(thinking=True)
+        library = self.bot.library
         scope = await self.bot.scope_for(interaction.guild_id)
-        pages = await run_cpu(render_sources, await self.bot.library.sources(scope), scope.home)
+        admin = interaction.guild_id is not None and interaction.permissions.manage_guild
+        vectors = await library.embedding.status() if admin and library.embedding else None
+        pages = await run_cpu(render_sources, await library.sources(scope), scope.home, vectors)
         await send_pages(interaction, pages)
 
     @app_commands.command(name="article")

@@ -46,6 +46,7 @@ SETTLE_TIMEOUT_S = 60.0
 ADMIN_ROLE = "storybot admins"
 CHANNEL = "general"
 DEFAULT_GUILD = "main"  # the server actions happen in when they name none
+_NOT_OFFERED = "a real user could not run it"  # simcord: hidden by the command's permissions
 _ACK_PATH = re.compile(r"^/(interactions/\d+/[^/]+/callback|channels/\d+/messages)$")
 
 
@@ -93,12 +94,13 @@ class Outcome:
     restarted: bool = False
     posted: list[dict[str, Any]] = field(default_factory=list)  # bot posts besides the reply
     interaction: bool = False  # the 3-second rule applies to interactions only
+    hidden: str | None = None  # Discord does not offer this command to this member, and why
     before: dict[str, set[int]] = field(default_factory=dict, repr=False)  # bot messages then
 
     @property
     def late(self) -> bool:
         """An interaction acknowledged after 3 s, or never: Discord shows it as failed."""
-        if not self.interaction or self.error is not None:
+        if not self.interaction or self.error is not None or self.hidden is not None:
             return False
         return self.ack_ms is None or self.ack_ms > ACK_LIMIT_MS
 
@@ -118,6 +120,8 @@ class Outcome:
             return {"action": self.action, "restarted": True, **extra}
         if self.left is not None:
             return {"action": self.action, "left": self.left, **extra}
+        if self.hidden is not None:
+            return {"action": self.action, "hidden": self.hidden}
         out: dict[str, Any] = {
             "action": self.action,
             "ack_ms": None if self.ack_ms is None else round(self.ack_ms, 2),
@@ -434,7 +438,15 @@ class Session:
         start = self._clock.arm()
         run = (actor.slash(command, **(options or {})) if dm
                else actor.slash(channel, command, **(options or {})))
-        return await self._end(await self._interaction(outcome, start, run, channel))
+        try:
+            return await self._end(await self._interaction(outcome, start, run, channel))
+        except SetupError as error:
+            if _NOT_OFFERED not in str(error):
+                raise
+            # What a member sees in Discord: the command is not in their list at all.
+            outcome.hidden = (f"Discord does not offer /{command} to {name} here: it needs "
+                              "Manage Server (or a role an admin allowed)")
+            return await self._end(outcome)
 
     async def autocomplete(
         self, name: str, command: str, option: str, value: str, *, guild: str | None = None,
@@ -527,6 +539,7 @@ async def open_session(
 
     Commands are synced globally once at start, as an owner would with ``/sync``.
     """
+    await library.warm_up()  # here, not as the bot's own work: simcord gives its start 5 s
     bot = create_bot(library, settings or Settings(), close_library=False)
     async with simcord.run(bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT_S) as env:
         session = await Session.attach(env)

@@ -12,6 +12,7 @@ Input is read by a daemon thread, so Ctrl+C (or end of input) ends the console a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import re
 import threading
@@ -25,7 +26,7 @@ from rich.panel import Panel
 from rich.text import Text
 from simcord import BackendError, SetupError
 
-from bot.harness.connection import Outcome, Session, buttons, open_session
+from bot.harness.connection import Outcome, Session, buttons, open_session, parse_duration
 from bot.settings import Settings
 from index import strip_controls
 
@@ -35,12 +36,17 @@ if TYPE_CHECKING:
 __all__ = ["CONSOLE_HELP", "console", "format_outcome", "parse_slash", "render_outcome"]
 
 _OPTION = re.compile(r"(\w+):")
-_QUIT = ("quit", "exit", ":quit")
-CONSOLE_HELP = (
-    "Type a question to ask @storybot, or a slash command: /ask <question>, /sources, /help,\n"
-    "/article id:<id>, /ingest url:<url> or file:<path>. Options look like name:value.\n"
-    ":click <label> clicks a button, :as <name> [admin] switches user, :wait <s>, quit exits."
-)
+_QUIT = ("quit", "exit", ":quit", ":q")
+_HELP = ("help", ":help", "?")
+CONSOLE_HELP = """\
+Type a question to ask @storybot, or a slash command:
+  /ask <question>   /sources   /help   /article id:<id>
+  /ingest url:<url> or file:<path>   /follow who:<name>   /quotes who:<name>
+Options look like name:value. Console commands:
+  :click <label>    click a button of the last reply
+  :as <name> [admin]  act as someone else (admin: with Manage Server)
+  :wait <time>      let time pass (30, 20m, 6h): feeds, alerts and purges move on
+  help              this text;  quit  leaves"""
 
 
 def parse_slash(line: str, session: Session) -> tuple[str, dict[str, Any]]:
@@ -75,8 +81,9 @@ def parse_slash(line: str, session: Session) -> tuple[str, dict[str, Any]]:
 
 
 def _markdown(text: str) -> Markdown:
-    """Discord Markdown as rich renders it (bold, quotes, links; backslash escapes undone)."""
-    return Markdown(strip_controls(text), hyperlinks=True)
+    """Discord Markdown as rich renders it (bold, quotes, links; backslash escapes undone).
+    Discord breaks the line at every newline, where Markdown would join the lines."""
+    return Markdown(strip_controls(text).replace("\n", "  \n"), hyperlinks=True)
 
 
 def _embed(embed: dict[str, Any]) -> Panel:
@@ -124,6 +131,8 @@ def render_outcome(outcome: Outcome) -> list[RenderableType]:
     """One action's result as rich renderables: what a Discord user would see."""
     if outcome.error:
         return [Text(f"! {outcome.error}", style="red")]
+    if outcome.hidden:
+        return [Text(f"({outcome.hidden})", style="dim italic")]
     parts: list[RenderableType] = []
     if outcome.ephemeral:
         parts.append(Text("(only you can see this)", style="dim italic"))
@@ -176,7 +185,12 @@ async def console(
     settings: Settings | None = None,
     user: str = "you",
 ) -> None:
-    """Chat with the bot in the terminal as a simulated user; end of input or ``quit`` ends it."""
+    """Chat with the bot in the terminal as a simulated user; end of input or ``quit`` ends it.
+
+    The ask cooldown is off: it keeps one member of a busy server from flooding it, and here
+    there is only you.
+    """
+    settings = dataclasses.replace(settings or Settings(), ask_cooldown=0.0)
     out = Console(file=stdout, highlight=False, soft_wrap=False)
     out.print(CONSOLE_HELP, markup=False)
     lines = _reader(stdin, asyncio.get_running_loop())
@@ -190,6 +204,9 @@ async def console(
                 break
             line = line.strip()
             if not line:
+                continue
+            if line in _HELP:
+                out.print(CONSOLE_HELP, markup=False)
                 continue
             if line.startswith(":as "):
                 words = line.split()[1:]
@@ -208,7 +225,7 @@ async def _console_line(session: Session, line: str, name: str, admin: bool) -> 
     if line.startswith(":click "):
         return await session.click(name, line[len(":click ") :].strip())
     if line.startswith(":wait "):
-        return await session.wait(float(line.split()[1]))
+        return await session.wait(parse_duration(line.split(maxsplit=1)[1]))
     if line.startswith("/"):
         command, options = parse_slash(line, session)
         return await session.slash(name, command, options, admin=admin)

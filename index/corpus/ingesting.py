@@ -176,6 +176,7 @@ class Ingestor:
             ))
             return None
         getattr(report, action).append(article_id)
+        report.notes.extend(item.warnings)
         if note:
             report.notes.append(note)
         return article_id

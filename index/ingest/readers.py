@@ -206,8 +206,16 @@ def _too_big(what: str, size: int, limit: int) -> str:
 
 
 def _decode(data: bytes, origin: str) -> str:
+    """Text in UTF-8 (with or without a byte-order mark), or UTF-16 (Windows' "Unicode")."""
     if not data.strip():
         raise BadInput(origin, "file is empty")
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise BadInput(origin, f"not valid UTF-16 (bad bytes at offset {exc.start}); "
+                                   "save the file as UTF-8") from None
     if b"\x00" in data[:8192]:
         raise BadInput(origin, "binary file (contains NUL bytes), not text")
     try:
@@ -215,6 +223,25 @@ def _decode(data: bytes, origin: str) -> str:
     except UnicodeDecodeError as exc:
         raise BadInput(origin, f"not valid UTF-8 (bad byte at offset {exc.start}); "
                                "save the file as UTF-8") from None
+
+
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 codec the bytes are in, by their byte-order mark or, without one, by the NUL
+    half of every Latin character; None for anything else.
+
+    >>> _utf16("Hi".encode("utf-16")), _utf16("Hi there".encode("utf-16-le")), _utf16(b"Hi")
+    ('utf-16', 'utf-16-le', None)
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.9 * len(odd) and not even.count(0):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and not odd.count(0):
+            return "utf-16-be"
+    return None
 
 
 def _sidecar_meta(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -230,6 +257,7 @@ def _sidecar_meta(path: Path) -> tuple[dict[str, Any], str | None]:
 
 
 def _draft(text: str, origin: str, meta: dict[str, Any], page_url: Any = None) -> ArticleDraft:
+    warnings = []
     clean: dict[str, str | None] = {}
     for key in _META_KEYS:
         value = meta.get(key)
@@ -241,11 +269,16 @@ def _draft(text: str, origin: str, meta: dict[str, Any], page_url: Any = None) -
     _check_unicode(origin, "text", text)
     if not strip_controls(text).strip():
         raise BadInput(origin, "no article text")
-    clean["published"] = iso_date(clean["published"])
+    given = clean["published"]
+    clean["published"] = iso_date(given)
+    if given and clean["published"] is None:
+        warnings.append(f"{origin}: published {given[:60]!r} is not a date (ISO 8601, e.g. "
+                        "2025-10-20); stored without one")
     claimed = _field(origin, "page url", page_url) if isinstance(page_url, str) else None
     return ArticleDraft(
         text=text, origin=origin, **clean,
         page_url=claimed if claimed and is_web_url(claimed) else None,
+        warnings=tuple(warnings),
     )
 
 
@@ -367,6 +400,10 @@ def _jsonl_items(lines: Iterable[bytes], origin: str, max_bytes: int) -> Iterato
         if len(raw) > max_bytes:
             yield IngestFailure(where, f"line is over the {max_bytes:,} byte limit")
             continue
+        if number == 1 and _utf16(raw) is not None:
+            yield IngestFailure(origin, "the file is UTF-16; JSONL must be UTF-8 (save it as "
+                                        "UTF-8)")
+            return
         try:
             record = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
@@ -379,7 +416,11 @@ def _jsonl_items(lines: Iterable[bytes], origin: str, max_bytes: int) -> Iterato
             yield IngestFailure(where, "each line must be a JSON object")
             continue
         text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
+        if text is not None and not isinstance(text, str):
+            yield IngestFailure(where, f"field 'text' must be a string, not "
+                                       f"{type(text).__name__}")
+            continue
+        if not text or not text.strip():
             yield IngestFailure(where, "missing or empty 'text' field")
             continue
         try:

@@ -172,7 +172,7 @@ async def test_members_cannot_add_feeds_or_follow(session) -> None:
     """/feed is for Manage Server; /follow refuses a member without it (or the follow role)."""
     hidden = await perform(session, {"as": "carol", "slash": "feed add",
                                 "options": {"url": "https://example.com/feed"}})
-    assert hidden.error and "not visible" in hidden.error
+    assert hidden.hidden and "Manage Server" in hidden.hidden
     refused = await session.slash("carol", "follow", {"who": "Microsoft"})
     assert refused.ephemeral and "Manage Server" in refused.messages[0]["content"]
 

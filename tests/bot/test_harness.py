@@ -64,9 +64,18 @@ async def test_simulate_reports_bad_actions_and_exits_nonzero(library) -> None:
     assert status == 1
     assert [r["action"] for r in results] == [1, 2, 3, 4]
     assert "not JSON" in results[0]["error"]
-    assert "not visible" in results[1]["error"]
+    assert "does not offer /ingest to carol" in results[1]["hidden"]
     assert "No such button" in results[2]["error"]
     assert "needs one of" in results[3]["error"]
+
+
+async def test_a_member_running_an_admin_command_is_a_reply_not_a_failure(library) -> None:
+    """/feed list by a member without Manage Server: the script says Discord hides it from
+    them, and the run still succeeds."""
+    status, results = await run_script(library, ['{"as": "bob", "slash": "feed list"}'])
+    assert status == 0
+    assert results == [{"action": 1, "hidden": "Discord does not offer /feed list to bob here: "
+                        "it needs Manage Server (or a role an admin allowed)"}]
 
 
 async def test_simulate_wait_moves_the_cooldown_clock(library) -> None:
@@ -119,6 +128,23 @@ async def test_console_chats_with_the_bot(library) -> None:
     assert text.rstrip().endswith("bye")
 
 
+async def test_console_helps_and_never_makes_you_wait(library) -> None:
+    """``help`` and ``:help`` print the console's help; a second question right after the first
+    is answered (no cooldown with one person at the keyboard); ``/sources`` shows one outlet a
+    line, as Discord would."""
+    stdin = io.StringIO("help\n:help\nwhat did Microsoft say?\nApa kata Microsoft?\n/sources\n")
+    stdout = io.StringIO()
+    await console(library, stdin, stdout, settings=Settings())  # the default 10 s cooldown
+    text = stdout.getvalue()
+    assert text.count(":wait <time>") == 3  # at start, then for help and :help
+    assert text.count("Results 1–") == 2 and "Slow down" not in text
+    sources = text[text.index("Sources"):]
+    assert [line for line in sources.splitlines() if "Example Wire" in line
+            or "Malang Terkini" in line]  # each outlet on a line of its own
+    assert not any("Example Wire" in line and "Malang Terkini" in line
+                   for line in sources.splitlines())
+
+
 async def test_console_ends_on_eof(library) -> None:
     """End of input closes the console cleanly."""
     stdout = io.StringIO()
@@ -143,7 +169,9 @@ def test_pin_check_rejects_other_versions(monkeypatch) -> None:
 
 
 def test_ctrl_c_ends_the_console_at_once(tmp_path) -> None:
-    """Ctrl+C at the prompt exits promptly, without waiting for one more line of input."""
+    """Ctrl+C at the prompt ends the console without waiting for one more line of input (its
+    input stays open: a console that waited would never end; the long timeout only keeps such
+    a failure from hanging the suite)."""
     import os
     import signal
     import subprocess
@@ -166,9 +194,7 @@ def test_ctrl_c_ends_the_console_at_once(tmp_path) -> None:
             assert proc.poll() is None and time.monotonic() < deadline, seen
             seen += os.read(proc.stdout.fileno(), 4096)
         proc.send_signal(signal.SIGINT)
-        started = time.monotonic()
-        proc.wait(timeout=15)
-        assert time.monotonic() - started < 15
+        assert proc.wait(timeout=600) is not None
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -577,3 +577,41 @@ async def test_outlets_are_grouped_by_registered_domain(empty_library: Library) 
     assert (row.source, row.lang, row.articles, row.newest) == ("detik.com", "id", 3, "2022-11-12")
     answer = await empty_library.ask("harga beras", source="detik.com")
     assert len(answer.quotes) == 3
+
+
+async def test_a_utf16_text_file_is_read(empty_library: Library, tmp_path: Path) -> None:
+    """A text file saved as UTF-16 (Windows' "Unicode") is read, not refused as binary."""
+    path = tmp_path / "note.txt"
+    path.write_text("The harbour reopened on Monday after the long storm passed.\n",
+                    encoding="utf-16")
+    report = await empty_library.ingest.paths([path])
+    assert report.ok and len(report.added) == 1
+    [passage] = await empty_library.passages(report.added[0])
+    assert passage.text == "The harbour reopened on Monday after the long storm passed."
+
+
+async def test_a_utf16_jsonl_file_is_named_as_such(empty_library: Library) -> None:
+    """JSONL in UTF-16 is refused with a reason that names UTF-16, not "binary"."""
+    data = json.dumps({"text": "A line of news."}).encode("utf-16")
+    report = await empty_library.ingest.upload("news.jsonl", data)
+    [failure] = report.failed
+    assert "UTF-16" in failure.reason and "binary" not in failure.reason
+
+
+async def test_a_text_that_is_not_a_string_is_named(empty_library: Library) -> None:
+    """``{"text": 12345}`` is refused as a non-string, not as a missing text."""
+    report = await empty_library.ingest.upload("n.jsonl", b'{"text": 12345}\n')
+    [failure] = report.failed
+    assert failure.origin == "n.jsonl:1"
+    assert failure.reason == "field 'text' must be a string, not int"
+
+
+async def test_an_unreadable_date_is_reported_and_the_article_kept(
+    empty_library: Library,
+) -> None:
+    """A ``published`` that is not a date is said in the report; the article lands without it."""
+    record = {"text": "The council met on the bridge plan again today.", "published": "soon"}
+    report = await empty_library.ingest.upload("d.jsonl", json.dumps(record).encode())
+    assert len(report.added) == 1 and not report.failed
+    assert any("d.jsonl:1" in note and "'soon' is not a date" in note for note in report.notes)
+    assert (await empty_library.article(report.added[0])).published is None
