@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ VARIABLES = (
     "DISCORD_TOKEN", "STORYBOT_DATA_DIR", "STORYBOT_ENGINE", "STORYBOT_DEV_GUILD",
     "STORYBOT_OWNER_IDS", "STORYBOT_ASK_COOLDOWN", "STORYBOT_MAX_UPLOAD_BYTES",
     "STORYBOT_LOG_LEVEL", "STORYBOT_PURGE_AFTER_DAYS", "STORYBOT_ALERTS_PER_HOUR",
+    "STORYBOT_CLAIM_SECONDS",
     "STORYBOT_FETCH_ALLOW_HOSTS", "STORYBOT_DATABASE_URL", "STORYBOT_SHARDS",
     "STORYBOT_SHARD_COUNT", "STORYBOT_OPENSEARCH_URL", "STORYBOT_OPENSEARCH_PREFIX",
     "STORYBOT_SEMANTIC",
@@ -89,6 +91,7 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     log_level: str = "INFO"
     purge_after_days: float = 30.0
+    claim_seconds: float = 600.0  # before a dead process's claimed work is taken over
     alerts_per_hour: int = 5
     database_url: Secret = field(default_factory=lambda: Secret(""))  # postgresql://…, or SQLite
     shard_ids: tuple[int, ...] | None = None  # this process's shards (None: not sharded)
@@ -115,11 +118,14 @@ class Settings:
 
     def library_options(self) -> dict[str, Any]:
         """How to open the corpus these settings name: ``Library.open(data_dir, **this)``."""
+        from index import Schedule
+
         return {
             "engine": self.engine,
             "database_url": self.database_url.reveal() or None,
             "engine_options": self.engine_options(),
             "semantic": self.semantic,
+            "schedule": Schedule(claim_for=timedelta(seconds=self.claim_seconds)),
         }
 
     def require_token(self) -> str:
@@ -231,6 +237,9 @@ def load_settings(
 
     if days := environ.get("STORYBOT_PURGE_AFTER_DAYS", "").strip():
         values["purge_after_days"] = _number("STORYBOT_PURGE_AFTER_DAYS", days, problems, minimum=0)
+
+    if claim := environ.get("STORYBOT_CLAIM_SECONDS", "").strip():
+        values["claim_seconds"] = _number("STORYBOT_CLAIM_SECONDS", claim, problems, minimum=1)
 
     if per_hour := environ.get("STORYBOT_ALERTS_PER_HOUR", "").strip():
         count = _number("STORYBOT_ALERTS_PER_HOUR", per_hour, problems, minimum=1)

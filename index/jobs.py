@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Job", "Jobs", "Leases", "wall_clock"]
+__all__ = ["CLAIM_FOR", "Job", "Jobs", "Leases", "wall_clock"]
 
 log = logging.getLogger(__name__)
 
+CLAIM_FOR = timedelta(minutes=10)  # real time a process's claim on shared work lasts, unrenewed
 MAX_ROUNDS = 5  # ticks within one tick while jobs wake each other
 IDLE_SLEEP = timedelta(hours=1)  # the longest the serve loop sleeps
 MIN_SLEEP = timedelta(seconds=1)

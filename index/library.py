@@ -29,7 +29,8 @@ from index.corpus.ingesting import Ingestor
 from index.corpus.reading import Reader
 from index.corpus.servers import SAMPLE_LOADED, Servers, sample_corpus
 from index.errors import BadQuestion, StoreError
-from index.jobs import Job, Jobs
+from index.jobs import CLAIM_FOR, Job, Jobs
+from index.lang import served
 from index.lang.identify import normalize_lang
 from index.live.alerts import Alerts
 from index.live.feeds import Feeds
@@ -67,6 +68,7 @@ class Schedule:
     alerts: timedelta = timedelta(minutes=10)  # new articles wake it at once
     purge: timedelta = timedelta(hours=6)
     vectors: timedelta = timedelta(minutes=5)  # new articles wake it at once
+    claim_for: timedelta = CLAIM_FOR  # real time before a dead process's work is taken over
 
 
 class Library(Reader):
@@ -85,13 +87,14 @@ class Library(Reader):
         self.alerts_queued: Signal[AlertsQueued] = Signal("alerts queued")
         write_lock = search.write_lock
         self.embedding = (
-            Embedding(store, semantic, self.holder, write_lock) if semantic is not None else None
+            Embedding(store, semantic, self.holder, write_lock, schedule.claim_for)
+            if semantic is not None else None
         )
         servers = Servers(store, search, self.embedding)
         super().__init__(store, search, servers)
         self.ingest = Ingestor(store, search, self.articles_added, write_lock)
         self.live = LiveStore(store)
-        self.feeds = Feeds(self.live, self.ingest, me=self.holder)
+        self.feeds = Feeds(self.live, self.ingest, me=self.holder, claim_for=schedule.claim_for)
         self.alerts = Alerts(self.live, Reader(store, search, servers), self.alerts_queued)
         self.jobs = self._jobs(schedule)
 
@@ -103,7 +106,7 @@ class Library(Reader):
         jobs.add(Job(
             "purge",
             lambda now: _count(self.servers.purge_departed(now)),
-            schedule.purge, lease=timedelta(minutes=10),
+            schedule.purge, lease=schedule.claim_for,
         ))
         if self.embedding is not None:
             jobs.add(Job("vectors", lambda now: self._step_vectors(), schedule.vectors,
@@ -143,8 +146,8 @@ class Library(Reader):
 
         ``engine_options`` go to the engine (opensearch: ``url``, ``prefix``; see make_engine).
 
-        With ``sample``, a store that never had them gets the bundled sample articles (their
-        own collection, seen by whoever has no articles yet; see ``index.corpus.servers``).
+        With ``sample``, a new, empty store gets the bundled sample articles (their own
+        collection, seen by whoever has no articles yet; see ``index.corpus.servers``).
 
         With ``semantic`` (the default) passage vectors are searched beside BM25; the vector
         index loads in the background, and vectors for new passages come from the "vectors" job
@@ -176,15 +179,15 @@ class Library(Reader):
         library = cls(store, search, data_dir, ranking or Ranking(), stage, schedule or Schedule())
         try:
             async with store.exclusive("sample"):  # processes starting together: one loads it
-                loaded_sample = sample and not await store.get_meta(SAMPLE_LOADED)
-                alone = loaded_sample and not await store.count_articles()
+                loaded_sample = sample and not await store.get_meta(SAMPLE_LOADED) and (
+                    not await store.count_articles())  # a corpus being filled never needs it
                 if loaded_sample:
                     await library._load_sample()
             await search.sync()
             if library.semantic is not None:
                 library.semantic.start_loading()
-                if alone and library.embedding is not None:  # a new corpus: the sample's two
-                    await library.embedding.run()  # articles' vectors take a few seconds
+                if loaded_sample and library.embedding is not None:  # two articles: their
+                    await library.embedding.run()  # vectors take a few seconds
         except BaseException:
             await library.close()
             raise
@@ -250,7 +253,11 @@ class Library(Reader):
         ranking = ranking or self.ranking
         scope = scope or await self.scope()
         await self._check_filters(source, lang, scope)
-        langs = [normalize_lang(lang) or lang] if lang else list(self.search.langs)
+        # Every language storybot serves is searched, besides the others the corpus holds: a
+        # process sharing the store with others may not have seen their first article in a
+        # language yet (a language without passages costs an empty search).
+        langs = [normalize_lang(lang) or lang] if lang else list(dict.fromkeys(
+            [*self.search.langs, *(served_lang.code for served_lang in served())]))
         depth = depth or max(ranking.bm25_depth, 2 * k)
         semantic = await self._semantic_if_ready()
         parsed, plans = await run_cpu(_plan, question, langs, ranking, source)

@@ -302,3 +302,38 @@ def test_feeds_add_list_poll_remove(data_dir: Path, capsys, monkeypatch) -> None
         assert code == 0 and "removed feed 1" in out
     finally:
         site.close()
+
+
+def test_embed_computes_what_ingest_left_and_sources_says_so(
+    data_dir: Path, corpus_dir: Path, capsys
+) -> None:
+    """ingest stores and indexes (no vectors yet, and it says how to get them); embed computes
+    them and says how long it took; sources then reports every passage done."""
+    code, out, _err = run(capsys, "ingest", str(corpus_dir))
+    assert code == 0 and "storybot embed" in out.splitlines()[-1]
+    code, out, _err = run(capsys, "embed")
+    assert code == 0 and out.startswith("vectors for ")
+    assert out.splitlines()[-1].startswith("vectors: all ")
+    code, out, _err = run(capsys, "sources")
+    assert out.splitlines()[-1].startswith("vectors: all ")
+    code, out, _err = run(capsys, "embed")
+    assert code == 0 and out.startswith("vectors for 0 articles")
+
+
+def test_k_below_one_is_refused(data_dir: Path, capsys) -> None:
+    """``--k 0`` is a usage error naming the option, not an empty answer."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["ask", "anything", "--k", "0"])
+    assert stopped.value.code == 2
+    assert "--k" in capsys.readouterr().err
+
+
+def test_a_data_directory_that_is_a_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """STORYBOT_DATA_DIR naming a file fails with a message saying so."""
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    monkeypatch.setenv("STORYBOT_DATA_DIR", str(target))
+    code, _out, err = run(capsys, "sources")
+    assert code == 2 and "is a file, not a folder" in err

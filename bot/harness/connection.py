@@ -289,10 +289,11 @@ class Session:
         outcome.left = guild
         return await self._end(outcome)
 
-    async def restart(self) -> Outcome:
-        """The bot process restarts: a fresh bot (nothing in memory) on the same corpus."""
+    async def restart(self, library: Library | None = None) -> Outcome:
+        """The bot process restarts: a fresh bot (nothing in memory) on the same corpus, or on
+        ``library``, the corpus opened again (as a new process would), in the same servers."""
         outcome = await self._start()
-        fresh = create_bot(self.bot.library, self.bot.settings, close_library=False)
+        fresh = create_bot(library or self.bot.library, self.bot.settings, close_library=False)
         await self.env.restart_bot(fresh)
         self.bot = fresh
         await self.env.settle()

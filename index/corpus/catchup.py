@@ -22,13 +22,12 @@ from typing import Protocol
 
 from sqlalchemy import Table
 
+from index.jobs import CLAIM_FOR
 from index.models import Article, Passage
 from index.progress import ProgressFactory, no_progress
 from index.store import Store
 
-__all__ = ["CLAIM_FOR", "Batch", "CatchUp", "Derived"]
-
-CLAIM_FOR = timedelta(minutes=10)  # a claimed batch not recorded by then is anyone's again
+__all__ = ["Batch", "CatchUp", "Derived"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +60,14 @@ class Derived(Protocol):
 class CatchUp:
     """Works through one derived index's backlog, alone or with other processes."""
 
-    def __init__(self, store: Store, derived: Derived, holder: str | None = None) -> None:
+    def __init__(
+        self, store: Store, derived: Derived, holder: str | None = None,
+        claim_for: timedelta = CLAIM_FOR,
+    ) -> None:
         self.store = store
         self.derived = derived
         self.holder = holder  # claim batches in the store under this name (several processes)
+        self.claim_for = claim_for  # a claimed batch not recorded by then is anyone's again
         self._unrecorded: list[Sequence[tuple[str, int]]] = []
         self._flushed_at = time.monotonic()
 
@@ -114,7 +117,7 @@ class CatchUp:
         else:
             now = datetime.now(UTC)
             found = await self.store.claim_backlog(
-                self.derived.ledger, self.holder, now + CLAIM_FOR, now, size
+                self.derived.ledger, self.holder, now + self.claim_for, now, size
             )
         return [version for version in found if version not in pending][
             : self.derived.batch_size

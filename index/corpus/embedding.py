@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 
 import numpy as np
 
 from index.corpus.catchup import Batch, CatchUp
+from index.jobs import CLAIM_FOR
 from index.progress import ProgressFactory, no_progress
 from index.search.engines.base import VectorDoc, VectorIndex
 from index.semantic.embedder import passage_text, text_digest
@@ -86,12 +88,13 @@ class Embedding:
     """The vector backlog of one library, worked through by this process (``holder``)."""
 
     def __init__(
-        self, store: Store, stage: SemanticStage, holder: str, write_lock: asyncio.Lock
+        self, store: Store, stage: SemanticStage, holder: str, write_lock: asyncio.Lock,
+        claim_for: timedelta = CLAIM_FOR,
     ) -> None:
         self.store = store
         self.stage = stage
         self._writer = _VectorWriter(stage, write_lock)
-        self._catch_up = CatchUp(store, self._writer, holder)
+        self._catch_up = CatchUp(store, self._writer, holder, claim_for)
 
     async def run(self, progress: ProgressFactory = no_progress) -> int:
         """Compute the vectors of every passage that lacks one (only texts the cache does not

@@ -21,7 +21,7 @@ from index.corpus.ingesting import Ingestor
 from index.errors import BadInput, FetchRefused, NotFound
 from index.ingest.feeds import FeedEntry, discover_feeds, parse_feed
 from index.ingest.fetch import Fetched, fetch_url
-from index.jobs import wall_clock
+from index.jobs import CLAIM_FOR, wall_clock
 from index.models import Feed, guild_collection
 from index.store.live import LiveStore
 from index.workers import run_cpu
@@ -38,7 +38,6 @@ MIN_INTERVAL_MINUTES = 5
 MAX_BACKOFF = timedelta(days=1)
 MAX_ITEMS_PER_POLL = 20
 MAX_BYTES_PER_POLL = 20_000_000
-LEASE = timedelta(minutes=10)  # a poll taking longer (wall clock) may be taken over
 FAILING_REPORTED_AFTER = timedelta(days=1)
 _JITTER = 0.1
 
@@ -68,11 +67,12 @@ class Feeds:
 
     def __init__(
         self, live: LiveStore, ingestor: Ingestor, *, me: str = "storybot",
-        seed: int | None = None,
+        seed: int | None = None, claim_for: timedelta = CLAIM_FOR,
     ) -> None:
         self.live = live
         self.ingestor = ingestor
         self.me = me  # who holds a lease: the process, for several-process setups
+        self.claim_for = claim_for  # a poll taking longer (real time) may be taken over
         self._rng = random.Random(seed)
 
     async def _fetch(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
@@ -127,11 +127,11 @@ class Feeds:
 
     async def poll_due(self, now: datetime, *, limit: int = 50) -> list[PollResult]:
         """Poll every feed due at ``now`` (the schedule's clock), one claimed feed at a time
-        (at most ``limit``); a claim lasts ``LEASE`` of real time."""
+        (at most ``limit``); a claim lasts ``claim_for`` of real time."""
         results: list[PollResult] = []
         while len(results) < limit:
             wall = wall_clock()
-            feed = await self.live.claim_due_feed(now, wall + LEASE, self.me, wall)
+            feed = await self.live.claim_due_feed(now, wall + self.claim_for, self.me, wall)
             if feed is None:
                 break
             results.append(await self.poll(feed, now))
