@@ -96,13 +96,12 @@ async def _embed(library: Library) -> int:
               "compute", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    done_before, total = await library.embedding.status()
     articles = await library.embedding.run(_progress())
-    done, total = await library.embedding.status()
     took = time.perf_counter() - started
-    computed = done - done_before
-    rate = f", {computed / took:.1f} passages/s" if computed and took > 0 else ""
-    print(f"vectors for {articles} articles in {took:.0f} s{rate}")
+    passages = library.embedding.passages_done
+    rate = f", {passages / took:.1f} passages/s" if passages and took > 0 else ""
+    print(f"vectors for {articles} articles ({passages} passages) in {took:.0f} s{rate}")
+    done, total = await library.embedding.status()
     print(format_vectors(done, total))
     return 0
 

@@ -41,7 +41,7 @@ class _VectorWriter:
 
     ledger = vector_state
     label = "vectors"
-    batch_size = 64  # articles
+    batch_size = 16  # articles (a few hundred passages: processes sharing the work split it finely)
     flush_every_s = 60.0  # writing the index to disk is costly: at most once a minute
 
     def __init__(self, stage: SemanticStage, write_lock: asyncio.Lock) -> None:
@@ -49,6 +49,7 @@ class _VectorWriter:
         self.index: VectorIndex = stage.index
         self.cache = VectorStore(stage.store)
         self.write_lock = write_lock  # held around index writes (the engine's, on a cluster)
+        self.passages = 0  # passages this process gave vectors to
 
     async def remove(self, article_ids: Sequence[str]) -> None:
         await self.stage.wait_ready()
@@ -79,6 +80,7 @@ class _VectorWriter:
         ids = [article_id for article_id, _version in batch.versions]
         async with self.write_lock:
             await asyncio.to_thread(_replace_and_commit, self.index, ids, docs)
+        self.passages += len(docs)
 
     async def flush(self) -> None:
         await asyncio.to_thread(self.index.persist)
@@ -130,6 +132,11 @@ class Embedding:
     async def finish(self) -> None:
         """Record what was computed and not yet recorded (before closing)."""
         await self._catch_up.record()
+
+    @property
+    def passages_done(self) -> int:
+        """Passages this process gave vectors to (other processes' work not counted)."""
+        return self._writer.passages
 
     async def status(self) -> tuple[int, int]:
         """``(passages with vectors, passages in all)``."""
