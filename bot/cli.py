@@ -245,6 +245,31 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_eval_alerts(args: argparse.Namespace) -> int:
+    import subprocess
+    import tempfile
+
+    from index.alerts_eval import play_alerts
+
+    engine, options = _engine()
+    posts = await play_alerts(args.dir, engine=engine, engine_options=options)
+    scorer = args.dir.parent / "tools" / "score_alerts.py"
+    if args.posts is not None:
+        args.posts.write_text(json.dumps(posts, ensure_ascii=False, indent=0), encoding="utf-8")
+    if not scorer.is_file():
+        print(f"{len(posts)} alerts posted; no scorer at {scorer}")
+        return 0
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
+        json.dump(posts, handle, ensure_ascii=False)
+        handle.flush()
+        scored = subprocess.run([sys.executable, str(scorer), handle.name],
+                                capture_output=True, text=True, check=False)
+    print(scored.stdout.rstrip())
+    if scored.stderr.strip():
+        print(scored.stderr.rstrip(), file=sys.stderr)
+    return 0
+
+
 async def _cmd_bench(args: argparse.Namespace) -> int:
     from index.bench import format_table, run_bench
 
@@ -385,6 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-semantic", action="store_true", help="BM25 ranking alone, no vectors")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("eval-alerts", help="measure quote alerts on a labelled set "
+                                           "(see shared/eval/alerts-dev)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--posts", type=Path, help="also write the alerts posted here (JSON)")
+    p.set_defaults(func=_cmd_eval_alerts)
 
     p = sub.add_parser("bench", help="index build rate, cold start, latency, memory per engine")
     p.add_argument("--passages", type=int, default=100_000)

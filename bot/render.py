@@ -32,6 +32,8 @@ from index import (
     Passage,
     Quote,
     SourceSummary,
+    SpeakerSummary,
+    Timeline,
     failing_for_a_day,
     is_web_url,
     language,
@@ -217,37 +219,54 @@ def _term_pattern(terms: Iterable[str]) -> regex.Pattern[str] | None:
     return regex.compile(rf"(?<!{_WORD})(?:{alternation})(?!{_WORD})", regex.IGNORECASE)
 
 
-def _pieces(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
-    """Split raw text into (piece, is_match) runs; adjacent matches are merged."""
+def _pieces(
+    text: str, terms: Iterable[str], spans: Iterable[tuple[int, int]] = ()
+) -> list[tuple[str, bool]]:
+    """Split raw text into (piece, is_bold) runs: the matched ``terms`` and the given ``spans``
+    are bold; adjacent bold runs are merged."""
+    bold = [False] * len(text)
     pattern = _term_pattern(terms)
-    if pattern is None:
-        return [(text, False)]
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            bold[match.start() : match.end()] = [True] * (match.end() - match.start())
+    for start, end in spans:
+        start, end = max(start, 0), min(end, len(text))
+        if start < end:
+            bold[start:end] = [True] * (end - start)
     pieces: list[tuple[str, bool]] = []
-    last = 0
-    for match in pattern.finditer(text):
-        if match.start() > last:
-            pieces.append((text[last : match.start()], False))
-        if pieces and pieces[-1][1] and match.start() == last:
-            pieces[-1] = (pieces[-1][0] + match.group(), True)
+    for char, flag in zip(text, bold, strict=True):
+        if pieces and pieces[-1][1] == flag:
+            pieces[-1] = (pieces[-1][0] + char, flag)
         else:
-            pieces.append((match.group(), True))
-        last = match.end()
-    if last < len(text):
-        pieces.append((text[last:], False))
-    return pieces
+            pieces.append((char, flag))
+    return pieces or [(text, False)]
 
 
-def highlight(text: str, terms: Iterable[str], limit: int) -> str:
-    """Escape ``text``, bold the matched ``terms``, and fit it in ``limit`` characters.
+def highlight(
+    text: str, terms: Iterable[str], limit: int, spans: Iterable[tuple[int, int]] = ()
+) -> str:
+    """Escape ``text``, bold the matched ``terms`` and the ``spans`` (offsets in ``text``), put
+    it on one line and fit it in ``limit`` characters.
 
     Each run is escaped on its own and bold runs are kept whole or dropped, so a cut can never
     leave a ``**`` unbalanced.
     """
     out: list[str] = []
     used = 0
-    for raw, bold in _pieces(text, terms):
-        escaped = escape(raw)
-        rendered = f"**{escaped}**" if bold else escaped
+    previous_space = True  # nothing before: leading space dropped
+    for raw, bold in _pieces(text, terms, spans):
+        flat = _SPACE.sub(" ", raw)
+        if previous_space:
+            flat = flat.lstrip(" ")
+        if not flat:
+            continue
+        previous_space = flat.endswith(" ")
+        escaped = escape(flat)
+        if bold:  # ** hugs the words: Markdown ignores "** Trump**"
+            lead, core, tail = _split_spaces(escaped)
+            rendered = f"{lead}**{core}**{tail}" if core else escaped
+        else:
+            rendered = escaped
         if used + len(rendered) <= limit:
             out.append(rendered)
             used += len(rendered)
@@ -258,10 +277,17 @@ def highlight(text: str, terms: Iterable[str], limit: int) -> str:
         elif room >= len(ELLIPSIS):
             out.append(ELLIPSIS)
         break
-    result = "".join(out)
+    result = "".join(out).rstrip()
     if len(result) > limit:  # only reachable with a tiny limit
         result = truncate(result.replace("**", ""), limit)
     return result
+
+
+def _split_spaces(text: str) -> tuple[str, str, str]:
+    core = text.strip(" ")
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    tail = text[len(text.rstrip(" ")) :]
+    return lead, core, tail
 
 
 def _safe_url(url: str | None, limit: int) -> str | None:
@@ -502,9 +528,11 @@ def render_article(article: Article, passages: Sequence[Passage]) -> list[Page]:
 
 
 def render_alert(post: AlertPost) -> Page:
-    """One alert: the followed speaker's sentences from one article, with outlet, date, link and
-    the other outlets that carried the same quote; or the summary of the hour's overflow."""
-    who = truncate(escape(_one_line(post.follow.who)), 100)
+    """One alert: the followed speaker's best statement in one article, who said it as the
+    article names them (in bold where the sentence names them) and which follow it answers,
+    with outlet, date, link, how many more statements of theirs the article has and the other
+    outlets that carried the same quote; or the summary of the hour's overflow."""
+    followed = ", ".join(_one_line(who) for who in post.matched or (post.follow.who,))
     if post.summary:
         lines = []
         for article, quote in post.summary[:10]:
@@ -519,14 +547,19 @@ def render_alert(post: AlertPost) -> Page:
         )
         embed.set_footer(text="over the hourly limit, so gathered here")
         return Page(embeds=(embed,))
+    speaker = truncate(escape(_one_line(post.speaker or post.follow.who)), 100)
     found, passage = post.article, post.passage
     if found is None or passage is None:
-        return Page(content=f"A statement by **{who}** was found, but its article is gone.")
+        return Page(content=f"A statement by **{speaker}** was found, but its article is gone.")
     article = found
+    parts = []
+    for start, end in post.sentences:  # the speaker's name, where this sentence has it
+        inside = [(post.mention[0] - start, post.mention[1] - start)] if (
+            start <= post.mention[0] < post.mention[1] <= end) else []
+        parts.append(highlight(passage.text[start:end], (), QUOTE_LIMIT, inside))
+    body = "> " + " … ".join(parts)
     quote = " … ".join(_one_line(passage.text[a:b]) for a, b in post.sentences)
-    quote_terms = tuple(post.follow.who.split())
-    body = "> " + highlight(quote, quote_terms, QUOTE_LIMIT)
-    deep = text_fragment_link(article.url, quote) if article.url else None
+    deep = text_fragment_link(article.url, quote) if article.url and passage.position >= 0 else None
     link = _safe_url(deep, EMBED_URL_LIMIT)
     embed = discord.Embed(
         title=truncate(escape(_one_line(article.title or "Untitled article")), EMBED_TITLE_LIMIT),
@@ -537,11 +570,86 @@ def render_alert(post: AlertPost) -> Page:
     outlet = _one_line(article.source or article.domain or UNKNOWN_OUTLET)
     embed.set_author(name=truncate(_plain(outlet), AUTHOR_NAME_LIMIT))
     footer = f"{language_name(passage.lang)} · {_date(article.published)}"
+    if post.others:
+        footer += f" · {post.others} more statement{'s' if post.others != 1 else ''} of theirs"
     if post.also_in:
         others = ", ".join(_one_line(a.source or a.domain or a.title or a.id) for a in post.also_in)
         footer += f" · also in: {others}"
+    footer += f" · following {followed}"
     embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
-    return Page(content=truncate(f"**{who}** said:", CONTENT_LIMIT), embeds=(embed,))
+    return Page(content=truncate(f"**{speaker}** said:", CONTENT_LIMIT), embeds=(embed,))
+
+
+TIMELINE_PER_PAGE = 5
+
+
+def render_timeline(timeline: Timeline, per_page: int = TIMELINE_PER_PAGE) -> list[Page]:
+    """``/quotes``: what someone said, newest first, a quote per block with its outlet, date,
+    language and link; the same words in several outlets shown once, "also in" the others."""
+    typed = truncate(escape(_one_line(timeline.typed)), 100)
+    name = truncate(escape(_one_line(timeline.name)), 100)
+    who = name if timeline.name == timeline.typed else f"{name} (asked as {typed})"
+    narrowed = "".join([
+        f" about **{truncate(escape(_one_line(timeline.about)), 80)}**" if timeline.about else "",
+        f" since {escape(timeline.since)}" if timeline.since else "",
+    ])
+    if not timeline.entries:
+        return [Page(content=f"No statements by **{who}**{narrowed} in the articles here yet.")]
+    chunks = [timeline.entries[i : i + per_page]
+              for i in range(0, len(timeline.entries), per_page)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        blocks = []
+        links = []
+        for said in chunk:
+            outlet = _one_line(said.article.source or said.article.domain or UNKNOWN_OUTLET)
+            quote = highlight(said.quote, (), QUOTE_LIMIT // 2,
+                              [said.mention] if said.mention[1] > said.mention[0] else [])
+            cite = f"{escape(outlet)} · {_date(said.article.published)} · " \
+                   f"{escape(language_name(said.lang))}"
+            if said.also_in:
+                others = ", ".join(_one_line(a.source or a.domain or a.title or a.id)
+                                   for a in said.also_in[:5])
+                cite += f" · also in {escape(others)}"
+            url = _safe_url(said.article.url, LINK_URL_LIMIT)
+            if url:
+                cite = f"[{cite}]({url})" if len(url) < 300 else cite
+                links.append((truncate(f"Open: {outlet}", BUTTON_LABEL_LIMIT), url))
+            blocks.append(f"> {quote}\n{truncate(cite, 600)}")
+        embed = discord.Embed(
+            title=truncate(f"What {_one_line(timeline.name)} said", EMBED_TITLE_LIMIT),
+            description=truncate("\n\n".join(blocks), EMBED_DESCRIPTION_LIMIT),
+            colour=COLOUR,
+        )
+        first = index * per_page + 1
+        embed.set_footer(text=truncate(
+            f"{first}–{first + len(chunk) - 1} of {len(timeline.entries)} · newest first",
+            FOOTER_LIMIT))
+        content = truncate(f"Statements by **{who}**{narrowed}:", CONTENT_LIMIT)
+        pages.append(Page(content=content, embeds=(embed,), links=tuple(links[:5]),
+                          extra={"page": index, "pages": len(chunks)}))
+    return pages
+
+
+def render_follow(follow: Follow, found: SpeakerSummary) -> str:
+    """``/follow``'s answer (Markdown): who the typed name resolved to in this server's
+    articles, the other names it goes by, and what of theirs is there so far."""
+    typed = truncate(escape(_one_line(follow.who)), 100)
+    topic = f" about **{truncate(escape(_one_line(follow.about)), 100)}**" if follow.about else ""
+    lines = [f"Following **{typed}**{topic} in <#{follow.channel_id}> (`{follow.id}`): new "
+             "statements in this server's articles are posted there."]
+    entity = found.entity
+    others = [n for n in entity.names if n not in (entity.name, follow.who)][:6]
+    also = f" (also: {', '.join(escape(_one_line(n)) for n in others)})" if others else ""
+    if found.statements:
+        langs = ", ".join(language_name(code) for code in found.languages)
+        lines.append(
+            f"Here that is **{truncate(escape(_one_line(entity.name)), 100)}**{also}: "
+            f"{found.statements} statement{'s' if found.statements != 1 else ''} in "
+            f"{found.articles} article{'s' if found.articles != 1 else ''} so far ({langs}).")
+    else:
+        lines.append(f"No statements by **{typed}**{also} in this server's articles yet.")
+    return "\n".join(lines)
 
 
 def render_feeds(feeds: Sequence[Feed], now: datetime) -> Page:

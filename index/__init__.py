@@ -27,6 +27,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from index.corpus.speakers import Entity, SpeakerSummary
     from index.errors import (
         BadInput,
         BadQuestion,
@@ -60,7 +61,9 @@ if TYPE_CHECKING:
         Passage,
         Quote,
         Scope,
+        Said,
         SourceSummary,
+        Timeline,
         guild_collection,
     )
     from index.progress import Progress, ProgressFactory, no_progress, terminal_progress
@@ -73,6 +76,7 @@ if TYPE_CHECKING:
     from index.workers import run_cpu
 
 _WHERE = {
+    "index.corpus.speakers": ("Entity", "SpeakerSummary"),
     "index.errors": ("BadInput", "BadQuestion", "ClusterError", "FetchRefused", "NotFound",
                      "StoreError", "StorybotError"),
     "index.ingest.urls": ("is_web_url",),
@@ -83,7 +87,7 @@ _WHERE = {
                          "failing_for_a_day"),
     "index.models": ("SAMPLE", "SHARED", "SHARED_SCOPE", "AlertPost", "Answer", "Article", "Feed",
                      "Follow", "IngestFailure", "IngestReport", "Passage", "Quote", "Scope",
-                     "SourceSummary", "guild_collection"),
+                     "Said", "SourceSummary", "Timeline", "guild_collection"),
     "index.progress": ("Progress", "ProgressFactory", "no_progress", "terminal_progress"),
     "index.search.answer": ("Ranking",),
     "index.search.engines": ("ENGINES",),
@@ -113,6 +117,7 @@ __all__ = [
     "BadQuestion",
     "ClusterAddress",
     "ClusterError",
+    "Entity",
     "Feed",
     "FetchRefused",
     "Follow",
@@ -128,9 +133,12 @@ __all__ = [
     "Ranking",
     "Schedule",
     "Scope",
+    "Said",
     "SourceSummary",
+    "SpeakerSummary",
     "StoreError",
     "StorybotError",
+    "Timeline",
     "failing_for_a_day",
     "guild_collection",
     "is_web_url",

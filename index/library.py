@@ -16,25 +16,30 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from index.analysis.tokenizers import words
 from index.corpus.embedding import Embedding
 from index.corpus.indexing import SearchIndex
 from index.corpus.ingesting import Ingestor
 from index.corpus.reading import Reader
 from index.corpus.servers import SAMPLE_LOADED, Servers, sample_corpus
+from index.corpus.speakers import Speakers
+from index.corpus.statements import StatementIndex
 from index.errors import BadQuestion, StoreError
+from index.ingest.readers import iso_date
 from index.jobs import CLAIM_FOR, Job, Jobs
 from index.lang import served
 from index.lang.identify import normalize_lang
 from index.live.alerts import Alerts
 from index.live.feeds import Feeds
-from index.models import SAMPLE, Answer, Scope
+from index.models import SAMPLE, Answer, Scope, Timeline
 from index.progress import ProgressFactory, no_progress
 from index.search.answer import Plan, Ranking, assemble, plan_searches
 from index.search.engines import Hit
@@ -90,17 +95,21 @@ class Library(Reader):
             Embedding(store, semantic, self.holder, write_lock, schedule.claim_for)
             if semantic is not None else None
         )
-        servers = Servers(store, search, self.embedding)
+        self.statements = StatementIndex(store)
+        self.speakers = Speakers(store)
+        indexes = (search, self.statements)  # kept in step right after every write
+        servers = Servers(store, indexes, self.embedding)
         super().__init__(store, search, servers)
-        self.ingest = Ingestor(store, search, self.articles_added, write_lock)
+        self.ingest = Ingestor(store, indexes, self.articles_added, write_lock)
         self.live = LiveStore(store)
         self.feeds = Feeds(self.live, self.ingest, me=self.holder, claim_for=schedule.claim_for)
-        self.alerts = Alerts(self.live, Reader(store, search, servers), self.alerts_queued)
+        self.alerts = Alerts(self.live, Reader(store, search, servers), self.speakers,
+                             self.alerts_queued)
         self.jobs = self._jobs(schedule)
 
     def _jobs(self, schedule: Schedule) -> Jobs:
         jobs = Jobs(self.live, self.holder)
-        jobs.add(Job("index", lambda now: self.search.sync(), schedule.index))
+        jobs.add(Job("index", lambda now: self._catch_up(), schedule.index))
         jobs.add(Job("feeds", self.feeds.run, schedule.feeds))
         jobs.add(Job("alerts", self.alerts.run, schedule.alerts))
         jobs.add(Job(
@@ -112,7 +121,14 @@ class Library(Reader):
             jobs.add(Job("vectors", lambda now: self._step_vectors(), schedule.vectors,
                          background=True))
         self.articles_added.subscribe(lambda added: self._wake("alerts", "vectors"))
+        self.articles_added.subscribe(lambda added: self.speakers.forget())
         return jobs
+
+    async def _catch_up(self) -> int:
+        """The search index and the statements, after ingests by other processes."""
+        changed = await self.search.sync()
+        changed += await self.statements.sync()
+        return changed
 
     def _wake(self, *names: str) -> None:
         for name in names:
@@ -184,6 +200,7 @@ class Library(Reader):
                 if loaded_sample:
                     await library._load_sample()
             await search.sync()
+            await library.statements.sync()
             if library.semantic is not None:
                 library.semantic.start_loading()
                 if loaded_sample and library.embedding is not None:  # two articles: their
@@ -203,6 +220,9 @@ class Library(Reader):
         """Rebuild the search index and the vector index from the store (vectors from the
         cache; only texts it lacks cost model time); returns passages indexed."""
         passages = await self.search.reindex(progress)
+        await self.statements.reset()
+        await self.statements.sync(progress)
+        self.speakers.forget()
         if self.semantic is not None and self.embedding is not None:
             await self.semantic.reset()
             await self.embedding.run(progress)
@@ -283,6 +303,21 @@ class Library(Reader):
         return await run_cpu(
             assemble, parsed, plans, hits, dense, passages, articles, stats, extra_bm25,
             cosines, ranking, k, scope.home,
+        )
+
+    async def quotes(
+        self, who: str, *, scope: Scope | None = None, guild_id: int | None = None,
+        about: str | None = None, since: str | None = None,
+    ) -> Timeline:
+        """What ``who`` said (a speaker timeline), newest first, in what ``scope`` sees:
+        ``about`` words narrow it, ``since`` ("2025-10-01", "30d") starts it."""
+        if not words(who):
+            raise BadQuestion("name someone, e.g. who:Microsoft")
+        scope = scope or await self.scope(guild_id)
+        entity = await self.speakers.resolve(who, scope, guild_id)
+        return await self.speakers.timeline(
+            entity, scope, about=" ".join((about or "").split()) or None,
+            since=_since(since, datetime.now(UTC)) if since else None,
         )
 
     def _search(
@@ -373,6 +408,19 @@ def _plan(
     """Parse and plan (the CPU pool: the first use loads language models)."""
     parsed = parse_question(question)
     return parsed, plan_searches(parsed, langs, ranking, source)
+
+
+def _since(value: str, now: datetime) -> str:
+    """A start date: ISO 8601 ("2025-10-01") or a span back from ``now`` ("30d", "2w")."""
+    span = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value.lower())
+    if span:
+        days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
+        return (now - timedelta(days=days)).date().isoformat()
+    found = iso_date(value)
+    if found is None:
+        raise BadQuestion(f"since {value!r} is not a date: give 2025-10-01, or 30d for the last "
+                          "30 days")
+    return found
 
 
 def _data_dir(path: Path) -> Path:

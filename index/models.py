@@ -18,13 +18,16 @@ __all__ = [
     "ArticleDraft",
     "Feed",
     "Follow",
+    "FoundAlert",
     "IngestFailure",
     "IngestReport",
     "Passage",
     "PreparedArticle",
     "Quote",
+    "Said",
     "Scope",
     "SourceSummary",
+    "Timeline",
     "guild_collection",
 ]
 
@@ -260,10 +263,57 @@ class Follow:
 
 
 @dataclass(frozen=True, slots=True)
+class Said:
+    """One statement, as a timeline shows it: who said it as the article names them, the
+    sentence, where their name is in it, and the article (with the other outlets that carried
+    the same words)."""
+
+    speaker: str
+    quote: str  # the sentence carrying the statement
+    mention: tuple[int, int]  # the speaker's name in ``quote`` ((0, 0): in another sentence)
+    article: Article
+    position: int  # the passage (-1: the title)
+    lang: str
+    also_in: tuple[Article, ...] = ()
+
+    @property
+    def passage_id(self) -> str:
+        return f"{self.article.id}:{self.position}"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """``/quotes``: what an entity said, newest first."""
+
+    typed: str  # the name asked for
+    name: str  # who it resolved to
+    entries: tuple[Said, ...]
+    about: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FoundAlert:
+    """A statement an alert scan found for a follow: the best one of an article by the
+    followed speaker, and where it is."""
+
+    follow_id: int
+    quote_key: str  # the quote's words, hashed: one quote in several outlets is one alert
+    article_id: str
+    position: int  # the passage (-1: the article's title)
+    sentences: tuple[tuple[int, int], ...]  # spans in the passage's text
+    speaker: str  # who spoke, as the article names them
+    mention: tuple[int, int]  # their name in the passage (empty when it is in another sentence)
+    others: int = 0  # more statements of theirs in the article
+    matched: tuple[str, ...] = ()  # the names followed in the channel that this answers
+
+
+@dataclass(frozen=True, slots=True)
 class AlertPost:
-    """A quote to post for a follow: the sentences of one passage where ``who`` says something,
-    with the article they are from and the other outlets that carried the same quote; or, as a
-    ``summary``, the quotes over the hourly limit."""
+    """A quote to post for a follow: the sentences of one passage where the followed speaker
+    says something, who said it as the article names them, the article they are from and the
+    other outlets that carried the same quote; or, as a ``summary``, the quotes over the hourly
+    limit."""
 
     follow: Follow
     quote_key: str
@@ -273,3 +323,7 @@ class AlertPost:
     also_in: tuple[Article, ...] = ()
     summary: tuple[tuple[Article, str], ...] = ()  # (article, quote) beyond the hourly limit
     message_id: int | None = None  # set when the post is an edit of an earlier one
+    speaker: str | None = None  # who spoke, as the article names them
+    mention: tuple[int, int] = (0, 0)  # their name in passage.text
+    others: int = 0  # more statements of theirs in the article
+    matched: tuple[str, ...] = ()  # the follows of the channel this answers (as typed)

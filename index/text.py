@@ -13,9 +13,13 @@ Indic scripts need them inside words.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
-__all__ = ["strip_controls"]
+import regex
+
+__all__ = ["quote_key", "strip_controls"]
 
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]"
@@ -25,3 +29,16 @@ _CONTROLS = re.compile(
 def strip_controls(text: str) -> str:
     """``text`` without control and bidirectional-formatting characters."""
     return _CONTROLS.sub("", text)
+
+
+_NOT_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+
+
+def quote_key(text: str) -> str:
+    """The identity of a quote across outlets: its words, case and punctuation aside.
+
+    >>> quote_key("“We will cooperate,” it said.") == quote_key("we will COOPERATE it said")
+    True
+    """
+    canon = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:32]

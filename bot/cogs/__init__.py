@@ -7,11 +7,13 @@ from bot.cogs.ask import AskCog
 from bot.cogs.feeds import FeedsCog
 from bot.cogs.follows import FollowsCog
 from bot.cogs.help import HelpCog
+from bot.cogs.quotes import QuotesCog
 from bot.cogs.server import ServerCog
 from bot.cogs.sources import SourcesCog
 
 __all__ = [
-    "COGS", "AdminCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "ServerCog", "SourcesCog",
+    "COGS", "AdminCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "QuotesCog", "ServerCog",
+    "SourcesCog",
 ]
 
-COGS = (AskCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, HelpCog)
+COGS = (AskCog, QuotesCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, HelpCog)

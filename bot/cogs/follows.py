@@ -23,7 +23,15 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from bot.render import NO_MENTIONS, escape, render_alert, render_follows, render_notice, truncate
+from bot.render import (
+    NO_MENTIONS,
+    escape,
+    render_alert,
+    render_follow,
+    render_follows,
+    render_notice,
+    truncate,
+)
 from index import AlertPost, AlertsQueued
 
 if TYPE_CHECKING:
@@ -91,13 +99,13 @@ class FollowsCog(commands.Cog):
         assert interaction.guild_id is not None
         target = channel.id if channel is not None else interaction.channel_id
         assert target is not None
-        follow = await self.bot.library.alerts.follow(
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        alerts = self.bot.library.alerts
+        follow = await alerts.follow(
             interaction.guild_id, target, who, about, discord.utils.utcnow(), interaction.user.id
         )
-        topic = f" about **{escape(follow.about)}**" if follow.about else ""
-        text = (f"Following **{escape(follow.who)}**{topic} in <#{target}> (`{follow.id}`): "
-                "new statements in this server's articles are posted there.")
-        await interaction.response.send_message(
+        text = render_follow(follow, await alerts.describe(follow))
+        await interaction.followup.send(
             render_notice(text, markdown=True).content, ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

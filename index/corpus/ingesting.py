@@ -1,9 +1,10 @@
-"""Ingesting: files, uploads, fetched pages and ready drafts into the store, then the index.
+"""Ingesting: files, uploads, fetched pages and ready drafts into the store, then the indexes.
 
 Every item lands or is reported under its name with the reason, whatever the others do: one
 transaction per article, so a failure (or a crash) never leaves an article half-stored. After
-each ingest the search index catches up, and the ``articles_added`` signal tells whoever
-listens (the alert scan, the embedding job) that there is something new.
+each ingest the derived indexes kept in step at once (the search index, the statements) catch
+up, and the ``articles_added`` signal tells whoever listens (the alert scan, the embedding job)
+that there is something new.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
-from index.corpus.indexing import SearchIndex
 from index.errors import BadInput, FetchRefused
 from index.ingest.fetch import fetch_url
 from index.ingest.prepare import prepare_article, prepare_passage
@@ -33,15 +34,22 @@ _Item = ArticleDraft | IngestFailure
 _READ_AT_ONCE = 256  # articles read off the event loop at a time
 
 
+class Synced(Protocol):
+    """A derived index brought up to date right after every write (``SearchIndex``,
+    ``StatementIndex``)."""
+
+    async def sync(self, progress: ProgressFactory = no_progress) -> int: ...
+
+
 class Ingestor:
-    """Adds articles to a library's store and keeps its search index in step."""
+    """Adds articles to a library's store and keeps the derived indexes in step."""
 
     def __init__(
-        self, store: Store, search: SearchIndex, added: Signal[ArticlesAdded],
+        self, store: Store, indexes: Sequence[Synced], added: Signal[ArticlesAdded],
         write_lock: asyncio.Lock,
     ) -> None:
         self.store = store
-        self.search = search
+        self.indexes = indexes
         self.added = added
         self.write_lock = write_lock
         self.max_bytes = DEFAULT_MAX_BYTES  # largest file, line or page accepted
@@ -194,8 +202,9 @@ class Ingestor:
         self, report: IngestReport, progress: ProgressFactory = no_progress, *,
         announce: bool = True,
     ) -> None:
-        """Bring the search index up to date, then tell whoever listens what is new."""
-        await self.search.sync(progress)
+        """Bring the indexes up to date, then tell whoever listens what is new."""
+        for index in self.indexes:
+            await index.sync(progress)
         changed = report.added + report.updated
         if changed and announce:
             heads = await self.store.citations(changed)

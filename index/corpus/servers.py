@@ -10,12 +10,13 @@ derived from it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
 from index.corpus.embedding import Embedding
-from index.corpus.indexing import SearchIndex
+from index.corpus.ingesting import Synced
 from index.errors import NotFound
 from index.models import SAMPLE, SHARED, Article, Scope, guild_collection
 from index.store import Store
@@ -35,10 +36,10 @@ class Servers:
     """Scopes, server settings, removals and purges over one library's store."""
 
     def __init__(
-        self, store: Store, search: SearchIndex, embedding: Embedding | None = None
+        self, store: Store, indexes: Sequence[Synced], embedding: Embedding | None = None
     ) -> None:
         self.store = store
-        self.search = search
+        self.indexes = indexes  # kept in step at once after a removal
         self.embedding = embedding
         self.purge_after = PURGE_AFTER  # how long a departed server's collection is kept
 
@@ -88,7 +89,8 @@ class Servers:
         return removed
 
     async def _forget(self) -> None:
-        await self.search.sync()
+        for index in self.indexes:
+            await index.sync()
         if self.embedding is not None:
             await self.embedding.drop_gone()
 

@@ -1,12 +1,15 @@
 """Quote alerts: "tell #channel when Microsoft is quoted", in any language the articles are in.
 
 ``scan`` looks at the articles a server can see that were ingested since its cursor (feeds,
-uploads, the operator's shared ingests) and, for each follow, finds the sentences where the
-speaker says something (``index.search.statements``: the name, matched across scripts by
-phonetic keys, as the doer of a reporting verb of the article's language), and, when the
-follow has ``about`` words, only in passages that also hold one of them. Each quote is keyed
-by its normalised words, so the same quote carried by several outlets is one alert that lists
-the others ("also in").
+uploads, the operator's shared ingests). Their statements are already in the store (extracted
+at ingest, ``index.corpus.statements``); each follow's name resolves to an entity among the
+statements the server sees (``index.corpus.speakers``: "Trump" is Donald Trump there, not a
+namesake), and an article holding statements by it gives **one** alert per follow: its best
+statement (the sentence naming the speaker with a verb, direct speech first), with how many
+more it has. When the follow has ``about`` words, only statements in passages holding one of
+them count. Two follows of one channel that are the same entity ("Trump" and "ट्रंप") give one
+post, which names both. Each quote is keyed by its normalised words, so the same quote carried
+by several outlets is one alert that lists the others ("also in").
 
 ``due`` claims what is to be posted: per follow at most ``per_hour`` quotes an hour, and the
 rest of the hour's quotes as one summary. Claiming marks an alert posted *before* it is sent, so
@@ -15,106 +18,84 @@ a crash can lose a post but never repeat one, and of several bot processes only 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Collection
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import regex
-
-from index.analysis.analyzers import analyzer_for
-from index.analysis.glossary import translations
 from index.analysis.tokenizers import words
 from index.corpus.reading import Reader
+from index.corpus.speakers import Entity, Speakers, SpeakerSummary, mentions
 from index.errors import BadInput, NotFound
-from index.models import AlertPost, Article, Follow, Passage
-from index.search.query import parse_question
-from index.search.statements import Speaker, statements
+from index.models import AlertPost, Article, Follow, FoundAlert, Passage
 from index.signals import AlertsQueued, Signal
+from index.statements import TITLE_POSITION, Statement
 from index.store.live import LiveStore
+from index.text import quote_key
 from index.workers import run_cpu
 
-__all__ = ["MAX_FOLLOW_CHARS", "Alerts", "quote_key"]
+__all__ = ["MAX_FOLLOW_CHARS", "Alerts"]
 
 MAX_FOLLOW_CHARS = 200
 _HOUR = timedelta(hours=1)
-_NOT_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
 
 
-def quote_key(text: str) -> str:
-    """The identity of a quote across outlets: its words, case and punctuation aside."""
-    canon = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
-    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:32]
+@dataclass(frozen=True, slots=True)
+class _Watch:
+    """The follows of one channel that mean one entity (and ask about the same words)."""
+
+    follows: tuple[Follow, ...]  # the first one's alerts are recorded
+    entity: Entity
 
 
-def _who_words(who: str) -> tuple[str, ...]:
-    return tuple(words(who))
+@dataclass(frozen=True, slots=True)
+class _Item:
+    article: Article
+    passages: dict[int, Passage]
+    statements: tuple[Statement, ...]
 
 
-def _matches(
-    follow: Follow, passage: Passage, speakers: dict[tuple[int, str], Speaker | None]
-) -> list[tuple[int, int]]:
-    """Spans of the passage's sentences where the followed speaker says something."""
-    key = (follow.id, passage.lang)
-    if key not in speakers:
-        speakers[key] = Speaker.of(_who_words(follow.who), passage.lang)
-    speaker = speakers[key]
-    if speaker is None:
-        return []
-    spans = [(a, b) for a, b, doer in statements(passage.text, passage.lang, speaker) if doer]
-    if spans and follow.about and not _mentions(passage, follow.about):
-        return []
-    return spans
+def _text_of(item: _Item, statement: Statement) -> str:
+    if statement.position == TITLE_POSITION:
+        return item.article.title or ""
+    passage = item.passages.get(statement.position)
+    return passage.text if passage else ""
 
 
-def _mentions(passage: Passage, about: str) -> bool:
-    """Whether the passage holds one of the ``about`` words (its term, a glossary counterpart
-    in the passage's language, or its phonetic key)."""
-    analyser = analyzer_for(passage.lang)
-    analysed = analyser.words_with_terms(passage.text)
-    terms = {t for _w, t, _k in analysed}
-    keys = {k for _w, _t, k in analysed if k}
-    about_lang = parse_question(about).lists
-    for word in words(about):
-        result = analyser.word(word)
-        if result is None:
-            continue
-        term, key = result
-        if term in terms or (key and key in keys):
-            return True
-        if not terms.isdisjoint(translations(word, about_lang, passage.lang)):
-            return True
-    return False
-
-
-def _find(
-    follows: list[Follow], items: list[tuple[Article, list[Passage]]]
-) -> list[tuple[int, str, str, int, list[list[int]]]]:
-    """Every (follow, quote) in these articles: ``(follow id, quote key, article id, passage
-    position, sentence spans)``. Runs in a worker thread."""
-    speakers: dict[tuple[int, str], Speaker | None] = {}
+def _find(watches: Sequence[_Watch], items: Sequence[_Item]) -> list[FoundAlert]:
+    """One alert per watch and article holding statements by its entity (a worker thread)."""
     found = []
-    for article, passages in items:
-        for passage in passages:
-            for follow in follows:
-                spans = _matches(follow, passage, speakers)
-                if spans:
-                    quote = " ".join(passage.text[a:b] for a, b in spans)
-                    found.append((follow.id, quote_key(quote), article.id, passage.position,
-                                  [[a, b] for a, b in spans]))
+    for item in items:
+        for watch in watches:
+            about = watch.follows[0].about
+            hits = [s for s in item.statements if watch.entity.said(s) and (
+                not about or mentions(_text_of(item, s), s.lang or item.article.lang, about))]
+            if not hits:
+                continue
+            best = min(hits, key=lambda s: s.alert_order)
+            start, end = best.sentence
+            quote = _text_of(item, best)[start:end]
+            found.append(FoundAlert(
+                follow_id=watch.follows[0].id, quote_key=quote_key(quote),
+                article_id=item.article.id, position=best.position, sentences=(best.sentence,),
+                speaker=best.speaker, mention=best.mention,
+                others=len({s.sentence for s in hits if s.sentence != best.sentence}),
+                matched=tuple(f.who for f in watch.follows),
+            ))
     return found
 
 
 class Alerts:
-    """Follows and their alerts, over a read-only view of the corpus."""
+    """Follows and their alerts, over a read-only view of the corpus and its speakers."""
 
-    def __init__(self, live: LiveStore, reader: Reader, queued: Signal[AlertsQueued]) -> None:
+    def __init__(
+        self, live: LiveStore, reader: Reader, speakers: Speakers, queued: Signal[AlertsQueued]
+    ) -> None:
         self.live = live
         self.reader = reader
+        self.speakers = speakers
         self.queued = queued  # emitted when a scan queued alerts: the bot posts them
         # The servers this process posts for (a bot running some shards serves only theirs);
         # None: every server.
@@ -134,7 +115,7 @@ class Alerts:
     ) -> Follow:
         who = " ".join(who.split())
         about = " ".join((about or "").split()) or None
-        if not _who_words(who):
+        if not words(who):
             raise BadInput("follow", "name someone to follow, e.g. who:Microsoft")
         if len(who) > MAX_FOLLOW_CHARS or len(about or "") > MAX_FOLLOW_CHARS:
             raise BadInput("follow", f"keep who and about under {MAX_FOLLOW_CHARS} characters")
@@ -142,6 +123,12 @@ class Alerts:
         if added is None:
             raise BadInput("follow", "that channel already follows exactly this")
         return added
+
+    async def describe(self, follow: Follow) -> SpeakerSummary:
+        """Who a follow's name resolves to in its server, and what of theirs the server holds."""
+        scope = await self.reader.scope(follow.guild_id)
+        entity = await self.speakers.resolve(follow.who, scope, follow.guild_id)
+        return await self.speakers.summary(entity, scope)
 
     async def following(self, guild_id: int) -> list[Follow]:
         return await self.live.follows(guild_id)
@@ -167,21 +154,40 @@ class Alerts:
     async def _scan_guild(self, guild_id: int, follows: list[Follow], now: datetime) -> int:
         scope = await self.reader.scope(guild_id)
         total = 0
+        watches: list[_Watch] | None = None
         while True:
             cursor = await self.live.cursor(guild_id)
             batch = await self.live.new_articles(cursor, scope.collections)
             if not batch:
                 return total
+            if watches is None:  # resolved with the new articles' statements in the store
+                watches = await self._watches(guild_id, follows, scope)
+            ids = list(dict.fromkeys(article_id for _log_id, article_id in batch))
+            statements = await self.speakers.of_articles(ids)
             items = []
-            for _log_id, article_id in dict.fromkeys(batch):
+            for article_id in ids:
+                if not statements.get(article_id):
+                    continue
                 try:
                     article = await self.reader.article(article_id, scope)
                     passages = await self.reader.passages(article_id, scope)
                 except NotFound:
                     continue  # deleted since
-                items.append((article, passages))
-            found = await run_cpu(_find, follows, items)
+                items.append(_Item(article, {p.position: p for p in passages},
+                                   tuple(statements[article_id])))
+            found = await run_cpu(_find, watches, items)
             total += await self.live.record_alerts(guild_id, found, batch[-1][0], now)
+
+    async def _watches(self, guild_id: int, follows: list[Follow], scope: Any) -> list[_Watch]:
+        """The server's follows, resolved, one watch per channel, entity and ``about``."""
+        grouped: dict[tuple[int, str, str | None], list[Follow]] = {}
+        entities: dict[tuple[int, str, str | None], Entity] = {}
+        for follow in sorted(follows, key=lambda f: f.id):
+            entity = await self.speakers.resolve(follow.who, scope, guild_id)
+            key = (follow.channel_id, entity.name, (follow.about or "").casefold() or None)
+            grouped.setdefault(key, []).append(follow)
+            entities.setdefault(key, entity)
+        return [_Watch(tuple(group), entities[key]) for key, group in grouped.items()]
 
     async def due(
         self, now: datetime, per_hour: int, guilds: Collection[int] | None = None
@@ -224,25 +230,36 @@ class Alerts:
         if not post.summary:
             await self.live.set_message(post.follow.id, post.quote_key, message_id)
 
-    async def _post(self, follow: Follow, row: Any) -> AlertPost:
+    async def _passage(self, row: Any) -> tuple[Passage | None, Article | None]:
+        """The passage an alert quotes (the title, for a headline) and its article."""
+        if int(row.passage_position) == TITLE_POSITION:
+            heads = await self.reader.citations([row.article_id])
+            article = heads.get(row.article_id)
+            if article is None or not article.title:
+                return None, article
+            return Passage(f"{article.id}:title", article.id, TITLE_POSITION, article.title, 0,
+                           len(article.title), article.lang), article
         found, heads = await self.reader.quotable([(row.article_id, row.passage_position)])
-        passage = found.get((row.article_id, row.passage_position))
+        return found.get((row.article_id, row.passage_position)), heads.get(row.article_id)
+
+    async def _post(self, follow: Follow, row: Any) -> AlertPost:
+        passage, article = await self._passage(row)
         also = await self.reader.citations(json.loads(row.also_in))
+        mention = json.loads(row.mention) if row.mention else [0, 0]
         return AlertPost(
-            follow=follow, quote_key=row.quote_key, article=heads.get(row.article_id),
-            passage=passage, sentences=tuple((a, b) for a, b in json.loads(row.sentences)),
-            also_in=tuple(also.values()),
+            follow=follow, quote_key=row.quote_key, article=article, passage=passage,
+            sentences=tuple((a, b) for a, b in json.loads(row.sentences)),
+            also_in=tuple(also.values()), speaker=row.speaker,
+            mention=(int(mention[0]), int(mention[1])), others=int(row.others or 0),
+            matched=tuple(json.loads(row.matched or "[]")) or (follow.who,),
         )
 
     async def _summary(self, follow: Follow, rows: list[Any]) -> AlertPost:
-        keys = [(row.article_id, row.passage_position) for row in rows]
-        found, heads = await self.reader.quotable(keys)
         summary = []
         for row in rows:
-            passage = found.get((row.article_id, row.passage_position))
-            if passage is None or row.article_id not in heads:
+            passage, article = await self._passage(row)
+            if passage is None or article is None:
                 continue
             quote = " ".join(passage.text[a:b] for a, b in json.loads(row.sentences))
-            summary.append((heads[row.article_id], quote))
+            summary.append((article, quote))
         return AlertPost(follow, "summary", None, None, (), summary=tuple(summary))
-

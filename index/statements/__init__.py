@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from index.statements.aliases import alias_map, learn_aliases
 from index.statements.extract import extract_statements
-from index.statements.model import CUE_RANK, TITLE_POSITION, Statement
+from index.statements.model import CUE_RANK, EXTRACTOR_VERSION, TITLE_POSITION, Statement
 from index.statements.names import (
     NameMatcher,
     entity_names,
     name_key,
+    name_shapes,
     resolve,
     same_name_word,
     speaker_matches,
@@ -32,9 +33,9 @@ from index.statements.names import (
 )
 
 __all__ = [
-    "CUE_RANK", "TITLE_POSITION", "NameMatcher", "Statement", "alias_map", "entity_names",
-    "extract_statements", "learn_aliases", "name_key", "resolve", "same_name_word",
-    "speaker_matches", "spoken_by", "strip_titles",
+    "CUE_RANK", "EXTRACTOR_VERSION", "TITLE_POSITION", "NameMatcher", "Statement", "alias_map",
+    "entity_names", "extract_statements", "learn_aliases", "name_key", "name_shapes", "resolve",
+    "same_name_word", "speaker_matches", "spoken_by", "strip_titles",
 ]
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CUE_RANK", "TITLE_POSITION", "Statement"]
+__all__ = ["CUE_RANK", "EXTRACTOR_VERSION", "TITLE_POSITION", "Statement"]
+
+EXTRACTOR_VERSION = "1"
+"""Raised whenever a change of the code finds other statements in the same article (a change of
+the data files is noticed by itself): the stored statements are then extracted again."""
 
 TITLE_POSITION = -1
 """``Statement.position`` of a statement found in the article's title (spans index the title)."""

@@ -35,9 +35,9 @@ from index.statements.cues import all_rules, letter_names, norm
 from index.statements.model import Statement
 
 __all__ = [
-    "NameMatcher", "Transliterated", "entity_names", "meets", "name_key", "resolve",
-    "same_name_word", "speaker_matches", "spelled_letters", "spoken_by", "strip_titles",
-    "word_key",
+    "NameMatcher", "Transliterated", "entity_names", "meets", "name_key", "name_shapes",
+    "resolve", "same_name_word", "speaker_matches", "spelled_letters", "spoken_by",
+    "strip_titles", "word_key",
 ]
 
 _CACHE = 100_000
@@ -139,6 +139,17 @@ def name_key(name: str) -> tuple[str, ...]:
         if key:
             out.append(key)
     return tuple(out)
+
+
+def name_shapes(name: str) -> tuple[str, ...]:
+    """Each word of a name as its consonants alone, the same in every script: a coarse key to
+    find the names that may meet ``name`` (``meets`` then decides). Acronyms keep their letters.
+
+    >>> name_shapes("Donald Trump"), name_shapes("डोनाल्ड ट्रंप"), name_shapes("WHO")
+    (('dnld', 'trmp'), ('dnld', 'trmp'), ('WHO',))
+    """
+    return tuple(key if key.isupper() else (_VOWEL_GROUPS.sub("", key) or key)
+                 for key in name_key(name))
 
 
 @cache

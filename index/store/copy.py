@@ -1,9 +1,10 @@
 """Copy a store to another database (``storybot store copy --to postgresql://…``).
 
 Everything that is not derived is copied, table by table in dependency order and in batches:
-articles and passages, the ingest log, servers' settings, feeds and what they took, follows
-and their alerts, and the embedding cache (vectors cost model time to make again). Ledgers of
-derived indexes and leases are not: the target's engines are rebuilt from its own store.
+articles and passages, the ingest log, servers' settings and aliases, feeds and what they
+took, follows and their alerts, and the embedding cache (vectors cost model time to make
+again). Derived rows (statements), ledgers of derived indexes, claims and leases are not: the
+target's indexes and statements are rebuilt from its own store.
 
 Rows whose key the target already holds are left alone, so an interrupted copy is resumed by
 running it again; at the end the row counts of both sides are compared, table by table.
@@ -26,6 +27,7 @@ from index.store.schema import (
     feed_items,
     feeds,
     follows,
+    guild_aliases,
     guilds,
     ingest_log,
     meta,
@@ -36,10 +38,10 @@ from index.store.store import Store
 __all__ = ["COPIED", "copy_store"]
 
 COPIED: tuple[Table, ...] = (
-    articles, passages, ingest_log, guilds, feeds, feed_items, follows, alerts, alert_cursor,
-    embeddings, meta,
+    articles, passages, ingest_log, guilds, guild_aliases, feeds, feed_items, follows, alerts,
+    alert_cursor, embeddings, meta,
 )
-_DERIVED_META = ("index_id", "vector_index_id", "analysis_version")
+_DERIVED_META = ("index_id", "vector_index_id", "analysis_version", "statements_version")
 _BATCH = 2000
 
 

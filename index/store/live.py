@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from index.models import Feed, Follow
+from index.models import Feed, Follow, FoundAlert
 from index.store.schema import (
     alert_cursor,
     alerts,
@@ -293,34 +293,41 @@ class LiveStore:
             return int(await conn.scalar(select(func.max(ingest_log.c.id))) or 0)
 
     async def record_alerts(
-        self, guild_id: int, found: Sequence[tuple[int, str, str, int, list[list[int]]]],
-        cursor: int, now: datetime,
+        self, guild_id: int, found: Sequence[FoundAlert], cursor: int, now: datetime
     ) -> int:
-        """Queue what a scan found — ``(follow id, quote key, article id, passage position,
-        sentence spans)`` — and move the server's cursor to ``cursor``, in one transaction. A
-        quote already known for the follow (the same words from another outlet) only adds the
-        article to its "also in" list. Returns how many alerts are new."""
+        """Queue what a scan found and move the server's cursor to ``cursor``, in one
+        transaction. A quote already known for the follow (the same words from another outlet)
+        only adds the article to its "also in" list; an article already alerted for the follow
+        (an update of it) adds nothing. Returns how many alerts are new."""
         new = 0
         async with self.store.writing() as conn:
-            for follow_id, key, article_id, position, spans in found:
+            for item in found:
+                mine = alerts.c.follow_id == item.follow_id
                 row = (await conn.execute(
                     select(alerts.c.article_id, alerts.c.also_in, alerts.c.state)
-                    .where(alerts.c.follow_id == follow_id, alerts.c.quote_key == key)
+                    .where(mine, alerts.c.quote_key == item.quote_key)
                 )).first()
                 if row is None:
+                    known = await conn.scalar(
+                        select(func.count()).select_from(alerts)
+                        .where(mine, alerts.c.article_id == item.article_id))
+                    if known:
+                        continue
                     await conn.execute(insert(alerts).values(
-                        follow_id=follow_id, quote_key=key, article_id=article_id,
-                        passage_position=position, sentences=json.dumps(spans), also_in="[]",
-                        state="pending", found_at=iso(now),
+                        follow_id=item.follow_id, quote_key=item.quote_key,
+                        article_id=item.article_id, passage_position=item.position,
+                        sentences=json.dumps([list(s) for s in item.sentences]), also_in="[]",
+                        state="pending", found_at=iso(now), speaker=item.speaker,
+                        mention=json.dumps(list(item.mention)), others=item.others,
+                        matched=json.dumps(list(item.matched), ensure_ascii=False),
                     ))
                     new += 1
                     continue
                 also = json.loads(row.also_in)
-                if article_id != row.article_id and article_id not in also:
-                    also.append(article_id)
+                if item.article_id != row.article_id and item.article_id not in also:
+                    also.append(item.article_id)
                     await conn.execute(
-                        update(alerts)
-                        .where(alerts.c.follow_id == follow_id, alerts.c.quote_key == key)
+                        update(alerts).where(mine, alerts.c.quote_key == item.quote_key)
                         .values(also_in=json.dumps(also), needs_edit=row.state == "posted")
                     )
             await conn.execute(

@@ -13,6 +13,9 @@ queries are written against these ``Table`` objects so one text serves both data
 * ``embeddings``, ``vector_state``: passage vectors by model and text, and the ledger of the
   derived vector index;
 * ``claims``: articles a process is working on for a derived index (their vectors);
+* ``statements``, ``aliases``, ``statement_state``: who said what in each article and the other
+  names articles define, derived from the passages (with their ledger); ``guild_aliases``:
+  names a server's admins added or struck out;
 * ``leases``: work one process at a time does (embedding, purges), claimed until a time;
 * ``meta``: the store's own key/value settings (which search index the ledger describes, …).
 """
@@ -36,9 +39,9 @@ from sqlalchemy import (
 )
 
 __all__ = [
-    "alert_cursor", "alerts", "articles", "claims", "embeddings", "feed_items", "feeds", "follows",
-    "guilds", "index_state", "ingest_log", "leases", "meta", "metadata",
-    "passages", "vector_state",
+    "alert_cursor", "alerts", "aliases", "articles", "claims", "embeddings", "feed_items",
+    "feeds", "follows", "guild_aliases", "guilds", "index_state", "ingest_log", "leases", "meta",
+    "metadata", "passages", "statement_state", "statements", "vector_state",
 ]
 
 metadata = MetaData()
@@ -173,6 +176,10 @@ alerts = Table(
     Column("posted_at", Text),
     Column("message_id", Text),
     Column("needs_edit", Boolean, nullable=False, server_default=false()),  # also_in grew
+    Column("speaker", Text),  # who spoke, as the article names them
+    Column("mention", Text),  # JSON [start, end] of their name in the passage
+    Column("others", Integer, nullable=False, server_default="0"),  # more statements of theirs
+    Column("matched", Text, nullable=False, server_default="[]"),  # JSON: the follows answered
     Index("alerts_state", "state", "follow_id"),
 )
 
@@ -196,6 +203,53 @@ vector_state = Table(
     metadata,
     Column("article_id", Text, primary_key=True),
     Column("version", Integer, nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # its order in the article
+    Column("position", Integer, nullable=False),  # the passage (-1: the title)
+    Column("sentence_start", Integer, nullable=False),  # spans in that passage's text
+    Column("sentence_end", Integer, nullable=False),
+    Column("mention_start", Integer, nullable=False),
+    Column("mention_end", Integer, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("speaker", Text, nullable=False),  # as the article names them, at their fullest
+    Column("speaker_shape", Text, nullable=False),  # " trmp dnld ": the name's consonants
+    Column("on_behalf", Text),  # the body an official speaks for
+    Column("cue", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("quoted", Boolean, nullable=False),
+    Column("named", Boolean, nullable=False),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, primary_key=True),  # "World Health Organization"
+    Column("alias", Text, primary_key=True),  # "WHO"
+)
+
+statement_state = Table(
+    "statement_state",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+guild_aliases = Table(
+    "guild_aliases",
+    metadata,
+    Column("guild_id", Text, primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("alias", Text, primary_key=True),
+    Column("removed", Boolean, nullable=False),  # an admin struck out a learned alias
+    Column("added_by", Text),
+    Column("at", Text, nullable=False),
 )
 
 claims = Table(

@@ -89,7 +89,10 @@ async def test_new_english_and_hindi_statements_are_posted_once_each(session) ->
         assert sum(len(e.get("description", "")) + len(e.get("title", "")) for e in post["embeds"])\
             <= EMBED_TOTAL_LIMIT
         assert not re.search(r"@(everyone|here)|<@[!&]?\d", post["content"])
-        assert post["embeds"][0]["footer"]["text"].endswith("2025-11-10")
+        assert "2025-11-10" in post["embeds"][0]["footer"]["text"]
+        assert post["embeds"][0]["footer"]["text"].endswith("following Microsoft")
+    # each says who spoke as its article names them
+    assert sorted(p["content"] for p in posts) == ["**Microsoft** said:", "**माइक्रोसॉफ्ट** said:"]
     later = await perform(session, {"advance": "40m"})
     assert alert_posts(later) == []
     answer = await session.slash("bob", "ask", {"question": "Will Microsoft cooperate with the "

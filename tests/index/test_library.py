@@ -96,7 +96,8 @@ async def test_the_sample_is_a_starter_for_whoever_has_nothing_yet(tmp_path: Pat
 async def test_ingest_progress_has_totals_for_every_phase(
     tmp_path: Path, corpus_dir: Path
 ) -> None:
-    """Progress bars are asked for with a total: bytes to read, then articles to index."""
+    """Progress bars are asked for with a total: bytes to read, then passages to index and to
+    read statements from."""
     bars: list[tuple[str, int | None, str, list[int]]] = []
 
     class Bar:
@@ -116,11 +117,12 @@ async def test_ingest_progress_has_totals_for_every_phase(
     async with await Library.open(tmp_path, sample=False) as library:
         await library.ingest.paths([corpus_dir], progress=Bar)
         passages = await library.store.count_passages()
-    (reading, read_total, read_unit, read), (indexing, index_total, _unit, indexed) = bars
+    (reading, read_total, read_unit, read), *derived = bars
     size = sum(p.stat().st_size for p in corpus_dir.rglob("*") if p.is_file()
                and not p.name.endswith(".meta.json"))
     assert (reading, read_unit, read_total) == ("reading", "B", size) and sum(read) == size
-    assert indexing == "indexing" and index_total == passages and sum(indexed) == passages
+    assert [(phase, total, sum(done)) for phase, total, _unit, done in derived] == [
+        ("indexing", passages, passages), ("statements", passages, passages)]
 
 
 async def test_sample_corpus_folder_is_packaged() -> None:

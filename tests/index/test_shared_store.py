@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from index.library import Library
+from index.models import FoundAlert
 from index.store import Store
 from index.store.copy import COPIED, copy_store
 from index.store.live import LiveStore
@@ -71,7 +72,8 @@ async def test_an_alert_is_claimed_by_one_process(database_url: str) -> None:
         one, two = LiveStore(a), LiveStore(b)
         follow = await one.add_follow(1234, 5678, "Microsoft", None, NOW)
         assert follow is not None
-        await one.record_alerts(1234, [(follow.id, "k1", "a0000000000a", 0, [[0, 5]])], 0, NOW)
+        found = FoundAlert(follow.id, "k1", "a0000000000a", 0, ((0, 5),), "Microsoft", (0, 9))
+        await one.record_alerts(1234, [found], 0, NOW)
         got = await asyncio.gather(one.claim_alert(follow.id, "k1", "posted", NOW),
                                    two.claim_alert(follow.id, "k1", "posted", NOW))
         assert sorted(got) == [False, True]
