@@ -50,14 +50,16 @@ def _engine() -> tuple[str, dict[str, Any]]:
 
 
 @asynccontextmanager
-async def _library(*, sample: bool = True) -> AsyncIterator[Library]:
+async def _library(*, sample: bool = True, semantic: bool = True) -> AsyncIterator[Library]:
     """The corpus the settings name, closed again however the command ends.
 
     A new, empty data directory gets the bundled sample unless ``sample`` is off (``ingest``
     turns it off: a corpus being filled with the user's own articles never holds it).
     """
     settings = load_settings()
-    library = await Library.open(settings.data_dir, sample=sample, **settings.library_options())
+    options = settings.library_options()
+    options["semantic"] = options["semantic"] and semantic
+    library = await Library.open(settings.data_dir, sample=sample, **options)
     try:
         yield library
     finally:
@@ -245,6 +247,29 @@ async def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_eval_questions(args: argparse.Namespace) -> int:
+    import dataclasses as dc
+
+    from index.questions_eval import ask_questions, by_kind
+
+    async with _library(sample=False, semantic=not args.no_semantic) as library:
+        if library.semantic is not None:
+            await library.semantic.wait_ready()
+        results = await ask_questions(library, args.file, k=args.k)
+    kinds = by_kind(results)
+    if args.json:
+        print(json.dumps({"by_kind": kinds, "results": [dc.asdict(r) for r in results]},
+                         ensure_ascii=False))
+        return 0
+    for result in results:
+        if not result.passed and args.misses:
+            print(f"MISS {result.id} [{result.kind}] {result.question}  (rank {result.rank})")
+            for text in result.top:
+                print(f"      {text}")
+    print("  ".join(f"{kind} {p}/{n}" for kind, (p, n) in sorted(kinds.items())))
+    return 0
+
+
 async def _cmd_eval_alerts(args: argparse.Namespace) -> int:
     import subprocess
     import tempfile
@@ -410,6 +435,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-semantic", action="store_true", help="BM25 ranking alone, no vectors")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("eval-questions", help="ask hand-checked questions of the corpus "
+                                              "(bench/news-questions.jsonl): passes by kind")
+    p.add_argument("file", type=Path)
+    p.add_argument("--k", type=_positive, default=3, help="a pass is evidence in the first k")
+    p.add_argument("--no-semantic", action="store_true", help="BM25 ranking alone, no vectors")
+    p.add_argument("--misses", action="store_true", help="print the questions that miss")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_eval_questions)
 
     p = sub.add_parser("eval-alerts", help="measure quote alerts on a labelled set "
                                            "(see shared/eval/alerts-dev)")

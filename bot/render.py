@@ -329,7 +329,8 @@ def _article_embed(group: Sequence[tuple[int, Quote]], quote_limit: int) -> disc
     lines = []
     for number, quote in group:
         prefix = f"> **[{number}]** "
-        body = highlight(_one_line(quote.text), quote.terms, max(quote_limit - len(prefix), 1))
+        body = highlight(quote.text, quote.terms, max(quote_limit - len(prefix), 1),
+                         quote.speaker_spans)
         lines.append(prefix + body)
     description = truncate("\n\n".join(lines), EMBED_DESCRIPTION_LIMIT)
     embed = discord.Embed(
@@ -379,7 +380,12 @@ def page_count(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> int:
 def render_answer(answer: Answer, *, page: int = 0, per_page: int = QUOTES_PER_PAGE) -> Page:
     """One page of an answer: one embed per source article, quotes numbered across pages."""
     question = _question(answer.query)
+    note = escape(_one_line(answer.note)) if answer.note else None
     if answer.no_answer or not answer.quotes:
+        if note:
+            return Page(content=truncate(
+                f"{note}, so nothing here answers “{question}”. `/quotes` lists what someone "
+                "said.", CONTENT_LIMIT))
         return Page(
             content=(
                 f"I couldn't find anything in the stored articles that answers “{question}”. "
@@ -399,6 +405,8 @@ def render_answer(answer: Answer, *, page: int = 0, per_page: int = QUOTES_PER_P
     content = f"**Results {span} of {total}** for “{question}”"
     if pages > 1:
         content += f" · page {page + 1}/{pages}"
+    if note:
+        content += f"\n{note}; these passages mention them."
     return Page(
         content=truncate(content, CONTENT_LIMIT),
         embeds=_fit_embeds(groups),

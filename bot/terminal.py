@@ -18,6 +18,8 @@ __all__ = ["format_answer", "format_report", "format_sources", "format_vectors"]
 def format_answer(answer: Answer) -> str:
     """An answer as numbered quotes with their citation lines."""
     if answer.no_answer:
+        if answer.note:
+            return strip_controls(f"No answer: {answer.note}.")
         return f"No answer: nothing in the corpus answers {answer.query!r}."
     blocks = []
     for number, quote in enumerate(answer.quotes, start=1):
@@ -29,6 +31,8 @@ def format_answer(answer: Answer) -> str:
         where = quote.link or quote.url or f"article {quote.article_id}"
         body = textwrap.indent(textwrap.fill(quote.text, width=96), "   > ")
         blocks.append(f"{number}. {cite}\n{body}\n   {where}")
+    if answer.note:
+        blocks.insert(0, f"({answer.note}; these passages mention them)")
     return strip_controls("\n\n".join(blocks))
 
 

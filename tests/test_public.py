@@ -10,7 +10,8 @@ import index
 
 ROOT = Path(__file__).resolve().parents[1]
 # The command line's tools, loaded only by the commands that run them.
-TOOLS = {"index.store", "index.store.copy", "index.evaluate", "index.bench", "index.alerts_eval"}
+TOOLS = {"index.store", "index.store.copy", "index.evaluate", "index.bench", "index.alerts_eval",
+         "index.questions_eval"}
 
 
 def test_every_listed_name_is_offered_by_the_module_that_defines_it() -> None:

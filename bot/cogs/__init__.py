@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cogs.admin import AdminCog
+from bot.cogs.aliases import AliasesCog
 from bot.cogs.ask import AskCog
 from bot.cogs.feeds import FeedsCog
 from bot.cogs.follows import FollowsCog
@@ -12,8 +13,10 @@ from bot.cogs.server import ServerCog
 from bot.cogs.sources import SourcesCog
 
 __all__ = [
-    "COGS", "AdminCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "QuotesCog", "ServerCog",
-    "SourcesCog",
+    "COGS", "AdminCog", "AliasesCog", "AskCog", "FeedsCog", "FollowsCog", "HelpCog", "QuotesCog",
+    "ServerCog", "SourcesCog",
 ]
 
-COGS = (AskCog, QuotesCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, HelpCog)
+COGS = (
+    AskCog, QuotesCog, SourcesCog, AdminCog, ServerCog, FeedsCog, FollowsCog, AliasesCog, HelpCog,
+)

@@ -92,6 +92,10 @@ class Speakers:
         names = entity_names(strip_titles(typed), aliases)
         counts = await self.rows.speakers(_shapes(names), scope.collections)
         name = resolve(typed, counts, aliases)
+        if not counts.get(name):  # only another name of theirs: the one their statements use
+            others = [resolve(other, counts, aliases) for other in names[1:]]
+            name = max(others, key=lambda n: counts.get(n, 0), default=name) if any(
+                counts.get(n) for n in others) else name
         every = entity_names(name, aliases)
         return Entity(typed, name, tuple(dict.fromkeys([name, *every, *names])),
                       NameMatcher(name, aliases))

@@ -33,7 +33,6 @@ class Language:
     served: bool = False
     identify: bool = False
     romanised: str | None = None  # the word lists of it typed in Latin letters
-    agent_markers: tuple[str, ...] = ()  # words right after a sentence's doer (Hindi "ने")
 
 
 @cache
@@ -46,7 +45,6 @@ def languages() -> dict[str, Language]:
             snowball=entry.get("snowball"), aliases=tuple(entry.get("aliases", ())),
             served=bool(entry.get("served", False)), identify=bool(entry.get("identify", False)),
             romanised=entry.get("romanised"),
-            agent_markers=tuple(entry.get("agent_markers", ())),
         )
         for code, entry in tomllib.loads(text).items()
     }

@@ -9,9 +9,12 @@
 * **Score.** Every candidate on one scale (``index.search.scoring``): how much of the question
   it matches and how, BM25 against what the question could score in that language, closeness
   in meaning, its language, whether it holds the kind of answer asked for (an amount, a date, a
-  person, a place), and whether the speaker says something in it ("what did X say?").
+  person, a place), and, for "what did X say?", whether it holds a statement by X (the statement
+  index: ``said``, found by ``index.corpus.speakers``), how directly the sentence names them.
 * **Quote.** A question whose most specific word nothing matches, and for which the semantic
   stage finds nothing that stands out, is ``no_answer``. Near-duplicate passages are quoted once.
+  "What did X say?" about someone the articles mention but never quote says so (``note``)
+  instead of quoting sentences about them.
 """
 
 from __future__ import annotations
@@ -24,13 +27,12 @@ from index.analysis.analyzers import Analyzer, analyzer_for
 from index.analysis.filters import normalize
 from index.analysis.glossary import translations
 from index.analysis.keys import query_keys
-from index.analysis.tokenizers import tokenize, words
-from index.ingest.passages import split_sentences
+from index.analysis.tokenizers import tokenize
 from index.models import Answer, Article, Passage, Quote
 from index.search.answer_types import kinds_by_word, kinds_except, question_type
 from index.search.engines.base import Hit, Query
 from index.search.links import text_fragment_link
-from index.search.query import Question, reporting_stems
+from index.search.query import Question
 from index.search.scoring import (
     DENSE_GAP,
     DENSE_GAP_CROSS,
@@ -51,8 +53,8 @@ from index.search.scoring import (
     word_features,
     word_matches,
 )
-from index.search.statements import speaks
 from index.search.statistics import Counts
+from index.statements import Statement
 
 __all__ = ["Plan", "Ranking", "assemble", "plan_searches"]
 
@@ -67,8 +69,9 @@ class Ranking:
     key_weight_cross: float = 0.5  # … when they do not
     gloss_weight: float = 0.5  # weight of a glossary counterpart of a question word
     title_weight: float = 0.3  # weight of a match in the passage's article title
-    statement_bonus: float = 0.6  # speaker before a reporting verb in one sentence
-    statement_weak: float = 0.25  # speaker and a reporting verb in one sentence, any order
+    statement_named: float = 1.0  # a statement by the speaker, the sentence naming them
+    statement_near: float = 0.6  # … attributed in the next or previous sentence
+    statement_weak: float = 0.4  # … through a pronoun, a title or a headline
     duplicate_overlap: float = 0.7  # Jaccard overlap of terms above which a passage is a repeat
     bm25_depth: int = 50  # BM25 hits per language (per collection group) that are candidates
     dense_depth: int = 50  # nearest passages by meaning that are candidates
@@ -144,6 +147,7 @@ class _Candidate:
     cosine: float | None
     support: bool
     terms: frozenset[str]
+    keys: frozenset[str] = frozenset()
 
 
 def _word_weight(word: Word, stats: Counts, n_docs: int) -> float:
@@ -164,7 +168,7 @@ class _PlanStats:
     n_docs: int
     wanted_terms: frozenset[str]  # every term and gloss of the question's words (highlighting)
     wanted_keys: frozenset[str]  # … and their keys
-    speaker: frozenset[str]  # the speaker's terms and keys (statements)
+    speaker_words: tuple[frozenset[str], ...]  # each speaker word's term and keys
 
 
 def _plan_stats(
@@ -188,7 +192,8 @@ def _plan_stats(
         n_docs,
         frozenset(t for w in plan.words for t in (w.term, *w.glosses)),
         frozenset(k for w in plan.words for k in (w.key, w.alt_key) if k is not None),
-        frozenset(x for w in plan.words if w.speaker for x in (w.term, w.key) if x is not None),
+        tuple(frozenset(x for x in (w.term, w.key, w.alt_key) if x is not None)
+              for w in plan.words if w.speaker),
     )
 
 
@@ -221,16 +226,20 @@ def assemble(
     ranking: Ranking,
     k: int,
     home: str | None = None,
+    said: Mapping[tuple[str, int], Sequence[Statement]] | None = None,
+    speaker: str | None = None,
 ) -> Answer:
     """Score every candidate (each language's BM25 hits and the semantic stage's nearest
     passages) on one scale, decide whether the question is answered, and quote the best ``k``.
 
     ``dense`` are the nearest passages by cosine (empty without the semantic stage);
-    ``extra_bm25`` the BM25 scores of passages only the semantic stage found, ``cosines`` the
-    cosines of BM25 candidates it did not return, and ``stats`` the corpus figures
-    (``index.search.statistics``), all fetched beforehand: this is pure computation, run in
-    the CPU pool.
+    ``extra_bm25`` the BM25 scores of passages only the semantic stage (or the statement
+    index) found, ``cosines`` the cosines of BM25 candidates it did not return, ``stats`` the
+    corpus figures (``index.search.statistics``), and, for "what did X say?", ``said`` the
+    statements by X in each candidate passage and ``speaker`` who X resolved to; all fetched
+    beforehand: this is pure computation, run in the CPU pool.
     """
+    said = said or {}
     n_docs = stats.num_docs()
     by_lang = {plan.lang: plan for plan in plans}
     bm25: dict[tuple[str, int], float] = {
@@ -238,7 +247,7 @@ def assemble(
     }
     bm25.update(extra_bm25)
     cos: dict[tuple[str, int], float] = {(h.article_id, h.position): h.score for h in dense}
-    keys = [key for key in dict.fromkeys([*bm25, *cos]) if key in passages]
+    keys = [key for key in dict.fromkeys([*bm25, *cos, *said]) if key in passages]
     if cos:
         cos.update({key: value for key, value in cosines.items() if key not in cos})
     weights = WITH_DENSE if cos else WITHOUT_DENSE
@@ -251,7 +260,8 @@ def assemble(
     candidates = [
         _score(question, by_lang.get(passages[key].lang), per_lang.get(passages[key].lang),
                passages[key], _title_terms(articles.get(passages[key].article_id), titles),
-               bm25.get(key, 0.0), cos.get(key), qtype, qnorms, latin_question, weights, ranking)
+               bm25.get(key, 0.0), cos.get(key), qtype, qnorms, latin_question, weights, ranking,
+               said.get(key, ()))
         for key in keys
     ]
     if home is not None:  # a server's own articles win ties with the shared collection's
@@ -259,6 +269,18 @@ def assemble(
             if articles[cand.passage.article_id].collection == home:
                 cand.score += ranking.home_bonus
     candidates.sort(key=lambda c: c.score, reverse=True)
+    bare = question.wants_statements and all(w.speaker for plan in plans for w in plan.words)
+    if bare and said:  # "what did X say?" and nothing more: X's statements, newest first
+        candidates.sort(key=lambda c: (-c.features.statement, _newest(articles, c)))
+    note = None
+    if question.wants_statements and not said:
+        mentioned = _mentioned(candidates, per_lang)
+        if mentioned:
+            who = speaker or question.speaker_text
+            note = (f"{who} is mentioned in {mentioned} article{'s' if mentioned != 1 else ''} "
+                    "here but not quoted")
+            if bare:  # quoting sentences about them would answer another question
+                candidates = []
     unanswered = not candidates or is_no_answer(
         any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
@@ -266,15 +288,37 @@ def assemble(
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
     quotes = [_quote(cand, articles[cand.passage.article_id],
-                     _matched(cand.passage, question.lists, per_lang.get(cand.passage.lang)))
+                     _matched(cand.passage, question.lists, per_lang.get(cand.passage.lang),
+                              question.wants_statements),
+                     said.get((cand.passage.article_id, cand.passage.position), ()))
               for cand in chosen]
     return Answer(
         query=question.text,
         quotes=tuple(quotes),
         no_answer=not quotes,
         query_lang=question.lang,
-        speaker=question.speaker_text if question.wants_statements else None,
+        speaker=(speaker or question.speaker_text) if question.wants_statements else None,
+        note=note,
     )
+
+
+def _newest(articles: Mapping[str, Article], cand: _Candidate) -> str:
+    """A sort key putting newer articles first."""
+    published = articles[cand.passage.article_id].published or ""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in published)
+
+
+def _mentioned(candidates: Sequence[_Candidate], per_lang: Mapping[str, _PlanStats]) -> int:
+    """How many articles among the candidates name the speaker (every word of their name)."""
+    articles = set()
+    for cand in candidates:
+        stats = per_lang.get(cand.passage.lang)
+        if stats is None or not stats.speaker_words:
+            continue
+        if all(not cand.terms.isdisjoint(word) or not cand.keys.isdisjoint(word)
+               for word in stats.speaker_words):
+            articles.add(cand.passage.article_id)
+    return len(articles)
 
 
 def _held(w: Word, stats: Counts, rare_keys_only: bool = False) -> bool:
@@ -322,6 +366,7 @@ def _score(
     question: Question, plan: Plan | None, stats: _PlanStats | None, passage: Passage,
     title: frozenset[str], bm25: float, cosine: float | None, qtype: str | None,
     qnorms: set[str], latin_question: bool, weights: Weights, ranking: Ranking,
+    said: Sequence[Statement] = (),
 ) -> _Candidate:
     f = Features(same_lang=float(passage.lang == question.lang))
     if cosine is not None:
@@ -337,13 +382,12 @@ def _score(
             stats.weights, stats.key_idfs, kinds
         )
         f.bm25 = bm25 / stats.bound
-        # (a passage with no word of the speaker's has no statement of theirs to look for)
-        if question.wants_statements and not (stats.speaker.isdisjoint(terms)
-                                              and stats.speaker.isdisjoint(keys)):
-            f.statement = _statement_bonus(question, plan, passage.text, ranking)
+        if said:
+            f.statement = _strength(said, ranking)
         cross_script = (passage.lang == "hi") == latin_question
         support = supports(kinds, stats.key_idfs, cross_script, stats.specific)
-    return _Candidate(passage, combine(f, weights), f, cosine, support, terms)
+    return _Candidate(passage, combine(f, weights), f, cosine, support, terms,
+                      keys if plan is not None else frozenset())
 
 
 @lru_cache(maxsize=PASSAGES_REMEMBERED)
@@ -360,51 +404,29 @@ def _analysed(lang: str, lists: str, text: str) -> tuple[frozenset[str], frozens
 _kinds_by_word = lru_cache(maxsize=PASSAGES_REMEMBERED)(kinds_by_word)  # like ``_analysed``
 
 
-def _matched(passage: Passage, lists: str, stats: _PlanStats | None) -> tuple[str, ...]:
-    """The passage's words that meet the question (by term, gloss or key), for highlighting."""
+def _matched(
+    passage: Passage, lists: str, stats: _PlanStats | None, statements: bool = False
+) -> tuple[str, ...]:
+    """The passage's words that meet the question (by term, gloss or key), for highlighting;
+    for "what did X say?" not X's name (the statement index says where X speaks)."""
     if stats is None:
         return ()
     terms, keys = stats.wanted_terms, stats.wanted_keys
+    speaker = frozenset().union(*stats.speaker_words) if statements else frozenset()
     return tuple(dict.fromkeys(
         w for w, t, k in _analyser(passage.lang, lists).words_with_terms(passage.text)
-        if t in terms or (k is not None and k in keys)
+        if (t in terms or (k is not None and k in keys))
+        and t not in speaker and (k is None or k not in speaker)
     ))
 
 
-def _statement_bonus(question: Question, plan: Plan, text: str, ranking: Ranking) -> float:
-    """How strongly ``text`` reports the speaker saying something."""
-    speaker_terms = {w.term for w in plan.words if w.speaker}
-    speaker_keys = {w.key for w in plan.words if w.speaker and w.key is not None}
-    verbs = reporting_stems(plan.lang)
-    best = 0.0
-    for (start, end), analysed in _sentences(plan.lang, question.lists, text):
-        speaker_at = verb_at = None
-        for i, found in enumerate(analysed):
-            if found is None:
-                continue
-            term, key = found
-            if speaker_at is None and (term in speaker_terms or key in speaker_keys):
-                speaker_at = i
-            if verb_at is None and term in verbs:
-                verb_at = i
-        if speaker_at is not None and verb_at is not None:
-            strong = speaks(words(text[start:end]), speaker_at, verb_at, plan.lang)
-            best = max(best, ranking.statement_bonus if strong else ranking.statement_weak)
-    return best
-
-
-@lru_cache(maxsize=PASSAGES_REMEMBERED)
-def _sentences(
-    lang: str, lists: str, text: str
-) -> tuple[tuple[tuple[int, int], tuple[tuple[str, str | None] | None, ...]], ...]:
-    """Each sentence of a candidate passage: its span and its words' (term, key), None for a
-    stop word (the analyser's own memoised pairs, so little is held), remembered like
-    ``_analysed``."""
-    analyser = _analyser(lang, lists)
-    return tuple(
-        ((start, end), tuple(analyser.word(word) for word in words(text[start:end])))
-        for start, end in split_sentences(text)
-    )
+def _strength(said: Sequence[Statement], ranking: Ranking) -> float:
+    """How directly the best of a passage's statements by the speaker names them: in the
+    sentence with the verb, in the sentence before or after, or through a pronoun or title."""
+    best = min(statement.rank for statement in said)
+    if best == 0:
+        return ranking.statement_named
+    return ranking.statement_near if best == 1 else ranking.statement_weak
 
 
 def _choose(candidates: Sequence[_Candidate], ranking: Ranking, k: int) -> list[_Candidate]:
@@ -439,7 +461,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _quote(cand: _Candidate, article: Article, matched: tuple[str, ...]) -> Quote:
+def _quote(
+    cand: _Candidate, article: Article, matched: tuple[str, ...], said: Sequence[Statement]
+) -> Quote:
     passage = cand.passage
     return Quote(
         passage_id=passage.id,
@@ -453,4 +477,5 @@ def _quote(cand: _Candidate, article: Article, matched: tuple[str, ...]) -> Quot
         text=passage.text,
         score=cand.score,
         terms=matched,
+        speaker_spans=tuple(sorted({s.mention for s in said if s.mention[1] > s.mention[0]})),
     )

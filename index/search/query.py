@@ -1,8 +1,10 @@
 """Understanding a question: its language, the words worth searching, and whether it asks for
 someone's statements ("what did Microsoft say?", "माइक्रोसॉफ्ट ने क्या कहा?", "Apa kata Microsoft?").
 
-Question words (``index/data/questions``) are dropped. Reporting verbs (``index/data/reporting``)
-mark a request for statements; the remaining words then name the speaker.
+Question words (``index/data/questions``) and reporting verbs (``index/data/reporting``) are
+dropped from the words searched. A question asks for statements when it has the shape of one
+(``index/data/questions/speakers``: "what did {X} say", "apa kata {X}", "{X} ने क्या कहा"):
+``{X}`` names the speaker, and the other words are what the statements should be about.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from functools import cache
 from index.analysis.analyzers import is_acronym
 from index.analysis.filters import normalize, stemmer_for
 from index.analysis.tokenizers import Word, tokenize
-from index.data import word_list
+from index.data import lines, word_list
 from index.errors import BadQuestion
-from index.lang import language, latin_served, served
+from index.lang import latin_served, served
 from index.lang.identify import dominant_script, normalize_lang
 
 __all__ = ["MAX_QUESTION_CHARS", "Question", "parse_question", "reporting_stems"]
@@ -25,6 +27,7 @@ MAX_QUESTION_CHARS = 1000
 # languages and the romanised lists of the others ("hi-latn": Hindi typed in Latin letters).
 _LATIN_CANDIDATES = (*latin_served(), *(lang.romanised for lang in served() if lang.romanised))
 _SHORT_QUESTION = 3
+_SPEAKER_WORDS = 6  # at most, in "what did {X} say"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,30 +103,90 @@ def parse_question(text: str, *, lang: str | None = None) -> Question:
     verbs = reporting_stems(lists)
     stem = stemmer_for(qlang) if lists != "hi-latn" else None
     content: list[Word] = []
-    wants_statements = False
     for word, norm in zip(words, norms, strict=True):
         if norm in question_words and not is_acronym(word.text):  # "WHO" is an organisation
             continue
         stemmed = stem.stemWord(norm) if stem is not None else norm
         if stemmed in verbs or norm in word_list("reporting", lists):
-            wants_statements = True
             continue
         content.append(word)
-    stop = word_list("stopwords", lists)
-    speaker = tuple(w for w in content if normalize(w.text) not in stop)
-    registered = language(qlang)
-    markers = set(registered.agent_markers) if registered else set()
-    marked = next((w.start for w, n in zip(words, norms, strict=True) if n in markers), None)
-    if marked is not None:  # "हवा ने सूरज से क्या कहा?": the one before "ने" speaks, to सूरज
-        speaker = tuple(w for w in speaker if w.start < marked) or speaker
+    speaker = _speaker(words, norms, lists)
     return Question(
         text=text,
         lang=qlang,
         lists=lists,
         words=tuple(content),
-        wants_statements=wants_statements and bool(speaker),
-        speaker=speaker if wants_statements else (),
+        wants_statements=bool(speaker),
+        speaker=speaker,
     )
+
+
+@cache
+def _speaker_shapes(lists: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The verbs and the question shapes of ``index/data/questions/speakers/<lists>.txt``."""
+    verbs: frozenset[str] = frozenset()
+    shapes = []
+    for line in lines(f"questions/speakers/{lists}.txt"):
+        if line.startswith("verbs:"):
+            verbs = frozenset(normalize(w) for w in line.removeprefix("verbs:").split())
+        else:
+            shapes.append(tuple(t if t in _SLOTS else normalize(t) for t in line.split()))
+    return verbs, tuple(shapes)
+
+
+_SLOTS = ("^", "{X}", "{VERB}", "*")
+
+
+def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...]:
+    """The speaker a question asks about ("what did {X} say"), by the first shape of its
+    language that matches; () when it asks for none.
+
+    >>> [w.text for w in parse_question("What did the World Health Organization say?").speaker]
+    ['World', 'Health', 'Organization']
+    >>> [w.text for w in parse_question("लूथर ने ननों के बारे में क्या कहा?").speaker]
+    ['लूथर']
+    >>> parse_question("Which new treat did McDonald's add to its menu?").speaker
+    ()
+    """
+    verbs, shapes = _speaker_shapes(lists)
+    not_name = word_list("stopwords", lists) | word_list("questions", lists) | verbs
+    name = [(n not in not_name or is_acronym(w.text)) and any(c.isalnum() for c in n)
+            for w, n in zip(words, norms, strict=True)]
+    for shape in shapes:
+        starts = [0] if shape[:1] == ("^",) else range(len(norms))
+        body = shape[1:] if shape[:1] == ("^",) else shape
+        for start in starts:
+            span = _match(body, norms, name, verbs, start)
+            if span is not None:
+                return tuple(words[span[0] : span[1]])
+    return ()
+
+
+def _match(
+    shape: tuple[str, ...], norms: list[str], name: list[bool], verbs: frozenset[str], at: int,
+    speaker: tuple[int, int] | None = None,
+) -> tuple[int, int] | None:
+    """Where ``{X}`` stands when ``shape`` matches the words from ``at`` on (None: no match).
+    ``{X}`` takes every name word in a row there (at most ``_SPEAKER_WORDS``)."""
+    if not shape:
+        return speaker
+    token, rest = shape[0], shape[1:]
+    if token == "*":
+        for skip in range(len(norms) - at + 1):
+            found = _match(rest, norms, name, verbs, at + skip, speaker)
+            if found is not None:
+                return found
+        return None
+    if token == "{X}":
+        end = at
+        while end < len(norms) and name[end] and end - at < _SPEAKER_WORDS:
+            end += 1
+        if end == at or (end < len(norms) and name[end]):
+            return None
+        return _match(rest, norms, name, verbs, end, (at, end))
+    if at < len(norms) and (norms[at] == token or (token == "{VERB}" and norms[at] in verbs)):
+        return _match(rest, norms, name, verbs, at + 1, speaker)
+    return None
 
 
 def _question_lists(text: str, norms: list[str], forced: str | None) -> str:

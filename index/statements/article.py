@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from index.statements.cues import COMP, ROLE, TITLE, is_related, norm, rules_for
+from index.statements.cues import COMP, ORG, ROLE, TITLE, is_related, norm, rules_for
 from index.statements.names import name_key
 from index.statements.quotes import QUOTE_MARKS, has_quote, quote_spans
 from index.statements.reading import PASSAGE_SPAN, Passage, Raw, Sentence, read_sentence
@@ -33,6 +33,7 @@ class Article:
                 self.passages.append(Passage(len(self.passages), position, text, lang, rules))
         self._lowered: dict[str, bool] = {}
         self._known: dict[str, list[Known]] = {}
+        self.speaking: list[Known] = []  # names of several words the statements' speakers have
 
     def __contains__(self, word: object) -> bool:
         """Whether the article writes ``word`` (casefolded) in lower case somewhere: then it
@@ -78,14 +79,75 @@ class Article:
                     j = k + 1
                     while j < len(toks) and flags[j] & (TITLE | ROLE | COMP) and p.joined(j):
                         j += 1
-                    if j >= len(toks) or not p.joined(j):
+                    if j >= len(toks) or not (p.joined(j) or p.gap(j).strip() == ")"):
                         continue  # "menurut jaksa, Sri …": the title names no one here
+                    #   ("मुख्य चिकित्सा अधिकारी (सीएमओ) मुकेश कुमार वत्स": a short form between)
                     end = j
                     while end < len(toks) and p.is_name_word(end) and (end == j or p.joined(end)):
                         end += 1
                     if end > j:
                         found = passage.text[toks.start[j] : toks.end[end - 1]]
         return found
+
+    def introduced(self, surface: str, fuller: str) -> bool:
+        """Whether the article's first use of the word ``surface`` is within ``fuller`` (it
+        introduces "Kenneth Trump" before calling him "Trump"; not so "Twitter … Twitter Blue",
+        a product named after the company first named alone)."""
+        for passage in self.passages:
+            text = passage.text
+            at = _whole_word(text, surface, 0)
+            if at < 0:
+                continue
+            lo = max(0, at - len(fuller))
+            hit = text.find(fuller, lo, at + len(fuller) + len(surface))
+            return 0 <= hit <= at < hit + len(fuller)
+        return False
+
+    def body_words(self, words: Sequence[str]) -> int:
+        """How many leading ``words`` of a name after an office are its body's ("Sekjen
+        **Gerindra** Sugiono", "Kepala **Dikbud Kendari** Saemina"): the most for which the
+        article names a body or place with them ("Partai Gerindra", "Kota Kendari") and uses
+        the rest as a name on its own ("Saemina menjelaskan"), or, for one word, writes it
+        elsewhere without the name after it. 0 when the name is whole ("Presiden Joe Biden",
+        "Kapolri Listyo Sigit Prabowo")."""
+        found = 0
+        for size in range(1, min(3, len(words) - 1) + 1):
+            body, name = words[:size], words[size:]
+            named_alone = self.alone(name[0], body[-1]) or (
+                len(name) == 2 and self.alone(name[1], name[0]))
+            if self.body_word(" ".join(body)) or (self.body_word(body[-1]) and named_alone) or (
+                    size == 1 and named_alone and self.followed_otherwise(body[0], name[0])):
+                found = size
+        return found
+
+    def followed_otherwise(self, word: str, after: str) -> bool:
+        """Whether the article writes ``word`` somewhere without ``after`` right after it."""
+        for passage in self.passages:
+            text = passage.text
+            at = _whole_word(text, word, 0)
+            while at >= 0:
+                rest = text[at + len(word) :].lstrip()
+                if not (rest.startswith(after) and (len(rest) == len(after)
+                                                    or not _letter(rest[len(after)]))):
+                    return True
+                at = _whole_word(text, word, at + len(word))
+        return False
+
+    def titled_person(self, word: str) -> bool:
+        """Whether the article writes the name ``word`` after a person's title that is no
+        office ("Presiden Prabowo", "मुख्यमंत्री केजरीवाल"): then a spokesman of ``word``
+        speaks for a person, not a body."""
+        for passage in self.passages:
+            text, rules = passage.text, passage.rules
+            at = _whole_word(text, word, 0)
+            while at >= 0:
+                before = text[max(0, at - 40) : at].split()
+                if before and before[-1][-1:].isalpha():
+                    flags = rules.word_flags(norm(before[-1]))
+                    if flags & TITLE and not flags & (ROLE | ORG):
+                        return True
+                at = _whole_word(text, word, at + len(word))
+        return False
 
     def alone(self, word: str, before: str) -> bool:
         """Whether the article writes ``word`` somewhere without ``before`` right before it."""
@@ -171,7 +233,7 @@ class Article:
         hit = self._known.get(word)
         if hit is not None:
             return hit
-        out: list[Known] = []
+        out: list[Known] = [entry for entry in self.speaking if word in entry.key]
         for passage in self.passages:
             if surface not in passage.text:
                 continue
@@ -187,26 +249,28 @@ class Article:
         p = sentence.phrase(self)
         k = 0
         while k < len(toks):
-            title_before = k > 0 and flags[k - 1] & TITLE
+            title_before = k > 0 and bool(flags[k - 1] & (TITLE | ROLE))
             if not (p.is_name_word(k) and (not toks.deva[k] or title_before)):
                 k += 1
                 continue
             j = k
             while (j + 1 < len(toks) and p.is_name_word(j + 1) and p.joined(j + 1)
+                   and not p.two_names(j, j + 1)  # "कि Microsoft ट्विटर के …": two names
+                   and toks.norm[j + 1] != toks.norm[j]  # "Boris Johnson Johnson announces"
                    and not _hyphen(p.gap(j + 1)) and not toks.poss[j]):
                 j += 1
             hyphened = (j + 1 < len(toks) and _hyphen(p.gap(j + 1))) or (
                 k > 0 and _hyphen(p.gap(k)))
             if (passage.rules.principal_after_role and k < j and k > 0
-                    and flags[k - 1] & (TITLE | ROLE | COMP)
-                    and (self.body_word(toks.text[k])
-                         or self.alone(toks.text[k + 1], toks.text[k]))):
-                k += 1  # "Sekjen Gerindra Sugiono": the office's body, then its holder
+                    and flags[k - 1] & (TITLE | ROLE | COMP)):
+                k += self.body_words(toks.text[k : j + 1])  # "Sekjen Gerindra Sugiono": the
+                #   office's body, then its holder
             if k < j < k + 4 and not hyphened:
                 surface = passage.text[toks.start[k] : toks.end[j]]
                 key = name_key(surface)
                 if word in key:
-                    yield Known(sentence.order, toks.start[k], key, surface)
+                    titled = k > 0 and bool(flags[k - 1] & (TITLE | ROLE)) and p.joined(k)
+                    yield Known(sentence.order, toks.start[k], key, surface, titled)
             k = j + 1
 
 
@@ -218,6 +282,8 @@ class Known:
     start: int  # where in its passage (ties within one sentence)
     key: tuple[str, ...]
     surface: str
+    titled: bool = False  # a title or office stands right before it ("Presiden Prabowo Subianto")
+    spoken: bool = False  # a statement's speaker ("Laura Bennett said")
 
 
 def _hyphen(gap: str) -> bool:
@@ -237,6 +303,21 @@ def _beside_name(text: str, surface: str, start: int, end: int) -> bool:
             return True
         at = text.find(surface, at + 1, end)
     return False
+
+
+def _whole_word(text: str, word: str, start: int) -> int:
+    """Where ``word`` first occurs in ``text`` from ``start`` as a whole word, or -1."""
+    at = text.find(word, start)
+    while at >= 0:
+        end = at + len(word)
+        if (not at or not _letter(text[at - 1])) and (end == len(text) or not _letter(text[end])):
+            return at
+        at = text.find(word, end)
+    return -1
+
+
+def _letter(ch: str) -> bool:
+    return ch.isalnum() or "\u0900" <= ch <= "\u097f"  # Devanagari vowel signs too
 
 
 def _written_lower(text: str, word: str) -> bool:

@@ -127,6 +127,9 @@ class Rules:
     determiners: frozenset[str] = frozenset()
     genitives: frozenset[str] = frozenset()
     honorifics: frozenset[str] = frozenset()
+    demonstratives: frozenset[str] = frozenset()  # "Politikus Partai Golkar **ini** menyebut"
+    capacities: frozenset[str] = frozenset()  # "Siti Zuhro **sebagai** perwakilan …"
+    relatives: frozenset[str] = frozenset()  # "poin **yang** disampaikan JPU"
     pronouns: frozenset[str] = frozenset()
     first_person: frozenset[str] = frozenset()
     not_names: frozenset[str] = frozenset()
@@ -254,6 +257,9 @@ def rules_for(lang: str) -> Rules | None:
         determiners=_words(names.get("determiners", ())),
         genitives=_words(names.get("genitives", ())),
         honorifics=_words(names.get("honorifics", ())),
+        demonstratives=_words(names.get("demonstratives", ())),
+        capacities=_words(names.get("capacities", ())),
+        relatives=_words(names.get("relatives", ())),
         pronouns=_words(names.get("pronouns", ())),
         first_person=_words(names.get("first_person", ())),
         not_names=_words(names.get("not_names", ())),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 __all__ = ["CUE_RANK", "EXTRACTOR_VERSION", "TITLE_POSITION", "Statement"]
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 """Raised whenever a change of the code finds other statements in the same article (a change of
 the data files is noticed by itself): the stored statements are then extracted again."""
 

@@ -9,6 +9,12 @@ word, …). ``back`` and ``forward`` find the speaker phrase ending or starting 
 - an organisation: "the World Health Organization", "KPK", "स्वास्थ्य मंत्रालय";
 - an office or stand-in with no name of its own: "Putin's spokesman", "Trump administration",
   "Pengacara Jokowi", "ट्रंप प्रशासन" — never the one named beside it.
+
+A speaker set off from the verb by asides (``apposed``) is the one named before them ("Alex
+Spiro, pengacara pribadi Elon Musk, pemilik media sosial Twitter, menulis"), or the name set off
+after an office ("Kasi Intel Kejari Solo, Widhiarso Nugroho, membenarkan"); an official's aside
+names the body they speak for ("फ्रैंक शॉ, एक Microsoft प्रवक्ता, ने"). A name never joins a
+name in another script ("कि Microsoft ट्विटर के").
 """
 
 from __future__ import annotations
@@ -43,12 +49,15 @@ from index.statements.cues import (
     norm,
 )
 
-__all__ = ["Found", "Phrase", "Toks", "back", "flags_of", "forward", "speakers"]
+__all__ = ["Found", "Phrase", "Toks", "apposed", "aside_body", "back", "flags_of", "forward",
+           "speakers"]
 
 OFFICE = TITLE | ROLE | STAND
 NOT_IN_NAME = OFFICE | STMT | ORG | COMP | PART | LINK | CONN | NOTNAME | TIME | FIRST | PRON | HON
 
 MAX_PHRASE = 12  # words of one speaker phrase ("Plt Deputi Penindakan dan Eksekusi KPK Asep …")
+ASIDE_WORDS = 10  # the longest aside between a speaker and the verb
+MAX_ASIDES = 3  # asides in a row ("Alex Spiro, pengacara … Musk, pemilik … Twitter, menulis")
 _POSSESSIVE = ("'", "’")
 _JOINING = frozenset({"-", "'", "’", "‑"})  # inside a word of a name, no space
 _SPACED_JOINING = frozenset({"", ".", "&", "+"})  # between words of one name
@@ -108,8 +117,8 @@ def flags_of(toks: Toks, rules: Rules) -> list[int]:
     flags = [word_flags(w) for w in toks.norm]
     rules.multi_flags(toks.norm, flags)
     for k, acronym in enumerate(toks.acr):
-        if acronym:  # "WHO", "US": a name, not the function word it spells
-            flags[k] &= OFFICE | ORG
+        if acronym:  # "WHO", "US": a name, not the function word it spells; "SH", a degree
+            flags[k] &= OFFICE | ORG | HON
     return flags
 
 
@@ -157,6 +166,14 @@ class Phrase:
         if self.toks.poss[i - 1]:  # "Putin's spokesman": the "'s" stands between
             gap = gap.lstrip("'’sS")
         return gap in _JOINING or gap.strip() in _SPACED_JOINING
+
+    def two_names(self, a: int, b: int) -> bool:
+        """Whether words ``a`` and ``b`` are name words in different scripts: a Latin name next
+        to a Devanagari one ("कि Microsoft ट्विटर के …") names two entities, never one."""
+        toks = self.toks
+        either = self.flags[a] | self.flags[b]
+        return (toks.deva[a] != toks.deva[b] and not either & (OFFICE | ORG)
+                and self.is_name_word(a) and self.is_name_word(b))
 
     def is_name_word(self, i: int) -> bool:
         toks, f = self.toks, self.flags[i]
@@ -220,8 +237,9 @@ def back(p: Phrase, j: int) -> tuple[int, int] | None:
     i = j
     while i > p.lo and j - i < MAX_PHRASE - 1:
         k = i - 1
-        if not p.joined(i) or p.flags[k] & DET:
-            break
+        if not p.joined(i) or p.flags[k] & DET or p.two_names(k, i) or (
+                p.toks.norm[k] == p.toks.norm[i] and p.is_name_word(i)):
+            break  # ("Boris Johnson Johnson announces": a caption's name, then the speaker's)
         if p.may_join(k) or _linking(p, k, k - 1):
             i = k
             continue
@@ -254,8 +272,12 @@ def _genitive_body(p: Phrase, i: int) -> int:
     k = i - 2
     if not p.may_join(k) or p.flags[k] & (OFFICE | TIME):
         return i
-    while k - 1 >= p.lo and i - k < 4 and p.may_join(k - 1) and p.joined(k) \
-            and not p.flags[k - 1] & (OFFICE | TIME):
+    while k - 1 >= p.lo and i - k < 7 and p.joined(k):
+        f = p.flags[k - 1]
+        if f & (ROLE | TIME) or not (p.may_join(k - 1) or f & CONN):
+            break
+        if f & (TITLE | STAND | CONN) and not _org_next(p, k - 1):
+            break  # "स्वास्थ्य एवं परिवार कल्याण मंत्रालय": words of the body's name
         k -= 1
     return k
 
@@ -279,8 +301,8 @@ def _devanagari_start(p: Phrase, i: int, j: int) -> int:
     दौरे से लौटे ट्रंप ने" only "ट्रंप" names the speaker."""
     if any(p.flags[k] & (OFFICE | ORG) for k in range(i, j + 1)):
         return i
-    if i == p.lo or p.flags[i - 1] & (BOUND | CONN) or not p.joined(i):
-        return i
+    if i == p.lo or p.flags[i - 1] & (BOUND | CONN | FIRST | TIME) or not p.joined(i):
+        return i  # ("सरकारी मीडिया चाइना डेली के मुताबिक": a common noun, then the name)
     return j
 
 
@@ -296,6 +318,7 @@ def forward(p: Phrase, i: int, clause_end: bool = False) -> tuple[int, int] | No
     if i >= p.hi or not p.may_join(i):
         return None
     j = i
+    comma = None  # the office before a comma, its holder's name after it
     while j + 1 < p.hi and j - i < MAX_PHRASE - 1:
         k = j + 1
         if _bracketed_acronym(p, k):
@@ -304,16 +327,39 @@ def forward(p: Phrase, i: int, clause_end: bool = False) -> tuple[int, int] | No
         if not p.joined(k) and not (k > 0 and _bracketed_acronym(p, k - 1)
                                     and p.gap(k).strip() == ")"):
             gap = p.gap(k).strip()
-            body = p.toks.acr[j] or bool(p.flags[j] & ORG)  # "Wakil Ketua KPK, Rina …"
-            offices = any(p.flags[x] & (TITLE | ROLE) for x in range(i, j))
-            if not (gap == "," and body and offices and p.toks.cap[k] and p.is_name_word(k)):
-                break
-        if p.flags[k] & DET or not (p.may_join(k) or _linking(p, k, k + 1)):
+            if comma is not None or not (gap == "," and p.toks.cap[k] and (
+                    p.is_name_word(k) or p.flags[k] & TITLE) and _office_then(p, i, j)):
+                break  # "Kasubdit I Dittipidsiber Bareskrim Polri, Kombes Rizki …" goes on
+            comma = j
+        if p.flags[k] & DET or p.two_names(j, k) or not (p.may_join(k) or _linking(p, k, k + 1)):
             break
         j = k
+    if comma is not None and not _set_off(p, j):
+        j = comma  # "dikutip dari keterangan Tim Media Presiden, Prabowo tiba …": no holder
     if clause_end and (j - i > 2 or (j + 1 < p.hi and not p.gap(j + 1).strip())):
         return None
     return _trim(p, i, j)
+
+
+def _set_off(p: Phrase, j: int) -> bool:
+    """Whether the name ending at word ``j`` ends its clause or is set off by punctuation or a
+    boundary word ("…, Rina Wulandari.", "…, Jhony Boy Nababan, kepada wartawan")."""
+    k = j + 1
+    return (k >= p.hi or bool(p.gap(k).strip())
+            or bool(p.flags[k] & (BOUND | TIME | NOTNAME | STOP)))
+
+
+def _office_then(p: Phrase, i: int, j: int) -> bool:
+    """Whether words ``i..j``, before a comma, are an office whose holder's name follows it:
+    "Wakil Ketua KPK, Rina …", "pengacara Lisa Mariana, Jhony …" (an office or stand-in with
+    its body, no name of its own)."""
+    if not any(p.flags[x] & OFFICE for x in range(i, j + 1)):
+        return False
+    if p.toks.acr[j] or p.flags[j] & ORG or any(
+            p.toks.norm[x] in p.rules.place_words for x in range(i, j + 1)):
+        return True  # ("Sekda Kabupaten Bogor, Ajat …": an office of a place)
+    found = _read(p, i, j)
+    return found is not None and found.kind == "office"
 
 
 def _bracketed_acronym(p: Phrase, k: int) -> bool:
@@ -322,6 +368,100 @@ def _bracketed_acronym(p: Phrase, k: int) -> bool:
         return False
     after = p.text[p.toks.end[k] : p.toks.end[k] + 2].lstrip()
     return after.startswith(")") and p.toks.cap[k]
+
+
+def apposed(p: Phrase, k: int) -> tuple[int | None, int, tuple[int, int] | None] | None:
+    """The speaker phrase before an aside set off by commas that ends at word ``k``, right
+    before the verb, and the aside that describes the speaker (for the body an official
+    speaks for): the one named before descriptions speaks, never one named inside them.
+
+    - "Dmitry Peskov, Putin's spokesman, told …", "Frank Shaw, juru bicara Microsoft, …",
+      "फ्रैंक शॉ, एक Microsoft प्रवक्ता, ने …": the name before the aside;
+    - "Alex Spiro, pengacara pribadi Elon Musk, pemilik media sosial Twitter, menulis": past
+      every description, to Alex Spiro;
+    - "Kasi Intel Kejari Solo, Widhiarso Nugroho, membenarkan": a bare name set off after an
+      office is its holder; the office and the name are read as one phrase.
+
+    Returns ``(first, last, aside)``: the phrase's words (``first`` None when the phrase is
+    to be read back from ``last``), and the describing aside's words (or None). None when no
+    comma opens the aside."""
+    q = _segment_start(p, k)
+    if q is None:
+        return None
+    if _bare_name(p, q, k):
+        before = back(p, q - 1) if q - 1 >= p.lo else None
+        if before is not None and any(p.flags[x] & (OFFICE | ORG) or p.toks.acr[x]
+                                      for x in range(before[0], before[1] + 1)):
+            return before[0], k, None
+        return None if before is None else (before[0], before[1], None)
+    end, aside = q - 1, (q, k)
+    for _ in range(MAX_ASIDES - 1):
+        start = _segment_start(p, end)
+        if (start is None or start - 1 < p.lo or not p.is_name_word(start - 1)
+                or not p.flags[start] & (OFFICE | DET) or not _description(p, start, end)):
+            break  # "Alex Spiro, pengacara pribadi Elon Musk, pemilik …": Spiro's aside
+        end, aside = start - 1, (start, end)
+    return None, end, aside
+
+
+def aside_body(p: Phrase, i: int, j: int) -> tuple[int, int] | None:
+    """The body the office in an aside speaks for ("juru bicara **Microsoft**", "एक
+    **Microsoft** प्रवक्ता", "director of **IDPH**"); None without an office, for a stand-in
+    ("pengacara pribadi Elon Musk": a lawyer speaks for no one but his client's case), or when
+    the aside names a person ("a close ally of former President Donald Trump")."""
+    span = _trim(p, i, j)
+    if span is None or not any(p.flags[x] & ROLE for x in range(span[0], span[1] + 1)):
+        return None
+    found = _read(p, *span)
+    if found is None or found.kind not in ("office", "person"):
+        return None
+    if found.kind == "office":
+        body = found.principal or _body(p, *span)
+        if body is not None and p.toks.poss[body[1]] and not any(
+                p.toks.acr[x] or p.flags[x] & ORG for x in range(body[0], body[1] + 1)):
+            return None  # "Putin's spokesman": a person's, most likely; he speaks for himself
+        return body
+    last = max(x for x in range(span[0], found.first) if p.flags[x] & (ROLE | STAND)) \
+        if any(p.flags[x] & (ROLE | STAND) for x in range(span[0], found.first)) else None
+    if (last is not None and p.rules.principal_after_role and p.flags[last] & ROLE
+            and last == found.first - 1):  # "juru bicara Microsoft": his body, or his boss
+        return found.first, found.last
+    return None
+
+
+def _segment_start(p: Phrase, k: int) -> int | None:
+    """The first word of the stretch set off by a comma that ends at word ``k``."""
+    q = k
+    while q > p.lo and k - q < ASIDE_WORDS and "," not in p.gap(q):
+        q -= 1
+    if q <= p.lo or "," not in p.gap(q):
+        return None
+    return q
+
+
+def _bare_name(p: Phrase, i: int, j: int) -> bool:
+    """Whether words ``i..j`` are a name, after titles at most ("Widhiarso Nugroho", "Jenderal
+    Oscar Arriola")."""
+    while i < j and p.flags[i] & TITLE and not p.flags[i] & (ROLE | STAND) and p.joined(i + 1):
+        i += 1
+    return j - i < 4 and all(p.is_name_word(x) for x in range(i, j + 1)) and all(
+        p.joined(x) and not p.two_names(x - 1, x) for x in range(i + 1, j + 1))
+
+
+def _description(p: Phrase, i: int, j: int) -> bool:
+    """Whether words ``i..j`` set off by commas describe the one named before them: words that
+    are no name ("a school safety consultant", "pemilik media sosial Twitter"), an office or
+    stand-in ("Putin's spokesman", "एक Microsoft प्रवक्ता"), not a titled name ("Dr. Diane
+    Joseph-McCarthy")."""
+    toks, flags = p.toks, p.flags
+    if not (toks.cap[i] or toks.deva[i] or toks.acr[i] or toks.text[i][0].isdigit()):
+        return True
+    if any(flags[x] & (ROLE | STAND) for x in range(i, j + 1)):
+        return True
+    if any(flags[x] & TITLE for x in range(i, j + 1)):
+        found = _read(p, i, j)
+        return found is None or found.kind != "person"
+    return False
 
 
 def speakers(p: Phrase, i: int, j: int) -> list[Found]:
@@ -356,15 +496,19 @@ def _read(p: Phrase, i: int, j: int) -> Found | None:
     flags, toks = p.flags, p.toks
     for k in range(i, j + 1):  # whose words: "Microsoft's statement", "pernyataan KPK"
         if flags[k] & STMT and not flags[k] & OFFICE:
-            if k > i and toks.poss[k - 1]:
-                j = k - 1
+            if k > i and (toks.poss[k - 1] or (k == j and (toks.cap[k - 1] or toks.acr[k - 1])
+                                                and not toks.cap[k] and not toks.deva[k])):
+                j = k - 1  # ("according to the FAA release")
             elif k == i and k < j:
                 i = k + 1
             break
     while j > i and flags[j] & HON:
         j -= 1
+    if all(flags[k] & (STMT | DET | FIRST) for k in range(i, j + 1)):
+        return None  # "एक पत्र के अनुसार", "according to a statement": whose, unsaid
     r = j
-    while r >= i and p.is_name_word(r) and not (r < j and toks.poss[r]):
+    while (r >= i and p.is_name_word(r) and not (r < j and toks.poss[r])
+           and (r == j or (p.joined(r + 1) and not p.two_names(r, r + 1)))):
         r -= 1
         q = r  # particles inside the name: "Ursula von der Leyen"
         while q >= i and flags[q] & PART and not toks.cap[q]:
@@ -389,7 +533,7 @@ def _read(p: Phrase, i: int, j: int) -> Found | None:
             return Found("org", _skip_titles(p, i, j), j)
         return Found("org", i, j)
     before = range(i, name_first)
-    offices = [k for k in before if flags[k] & (ROLE | STAND)]
+    offices = [k for k in before if flags[k] & (ROLE | STAND) and not _office_part(p, i, k)]
     if not offices and _in_org_name(p, i, name_first):
         return Found("org", _skip_titles(p, i, j), j)  # "Centers for Disease Control and …"
     led = name_first > i and bool(flags[name_first - 1] & (OFFICE | COMP))
@@ -405,7 +549,19 @@ def _read(p: Phrase, i: int, j: int) -> Found | None:
     if (flags[last_office] & STAND and not flags[last_office] & ROLE and body is None
             and (p.rules.principal_after_role or toks.poss[name_first - 1])):
         return Found("office", i, j)
+    if body is not None and not any(flags[k] & ROLE for k in offices) and not any(
+            toks.acr[k] or flags[k] & ORG for k in range(body[0], body[1] + 1)):
+        body = None  # "pengacara Lisa Mariana, Jhony …": a stand-in speaks for no one
+    led = led or (body is not None and body[1] == name_first - 1 and p.joined(name_first))
     return Found("person", name_first, j, body, led, _titles(p, i, name_first))
+
+
+def _office_part(p: Phrase, i: int, k: int) -> bool:
+    """Whether a stand-in word at ``k`` only continues the office before it ("Sekretaris
+    **Kabinet** Teddy": the cabinet secretary, not someone standing in for a cabinet)."""
+    f = p.flags
+    return (bool(f[k] & COMP) and not f[k] & ROLE and k > i
+            and bool(f[k - 1] & (TITLE | ROLE)) and p.joined(k))
 
 
 def _in_org_name(p: Phrase, i: int, name_first: int) -> bool:
@@ -426,8 +582,12 @@ def _titles(p: Phrase, i: int, j: int) -> tuple[str, ...]:
 
 
 def _skip_titles(p: Phrase, i: int, j: int) -> int:
-    while i < j and p.flags[i] & TITLE and not p.flags[i] & ORG:
-        i += 1
+    """Past the titles opening an organisation's phrase, unless they name the body with the
+    organisation word after them ("the **Health** Ministry", "**स्वास्थ्य** मंत्रालय")."""
+    toks = p.toks
+    while i < j and p.flags[i] & TITLE and not p.flags[i] & ORG and not (
+            (toks.cap[i] or toks.deva[i]) and _org_next(p, i)):
+        i += 1  # ("the state Department of Health": "state" is no part of the name)
     return i
 
 
@@ -454,19 +614,27 @@ def _body(p: Phrase, i: int, j: int) -> tuple[int, int] | None:
 
 def _bodily(p: Phrase, k: int) -> bool:
     toks, f = p.toks, p.flags[k]
-    if f & (ROLE | STAND):
-        return False
+    if k + 1 < p.hi and p.gap(k + 1) in ("-", "‑"):
+        return False  # "co-chairman"
+    if f & ROLE or (f & STAND and not (toks.deva[k] and _org_next(p, k))):
+        return False  # ("परिवार कल्याण मंत्रालय": a word of the body's name)
     if f & (TITLE | COMP | NOTNAME | TIME | PART | LINK | CONN | HON | STOP | DET):
-        return bool(f & ORG) or (toks.cap[k] and _org_next(p, k))
+        return bool(f & ORG) or ((toks.cap[k] or toks.deva[k]) and _org_next(p, k))
     return (toks.acr[k] or toks.cap[k] or toks.deva[k] or bool(f & ORG)
             or (toks.text[k][0].isdigit() and k > 0))
 
 
 def _org_next(p: Phrase, k: int) -> bool:
-    """Whether capitalised words from ``k`` run into an organisation word ("World Health
-    Organization", "State Department"): then the words are the body's name."""
-    while k + 1 < p.hi and p.toks.cap[k + 1] and p.joined(k + 1):
-        k += 1
-        if p.flags[k] & ORG:
+    """Whether the words from ``k`` run into an organisation word ("World Health Organization",
+    "State Department", "स्वास्थ्य एवं परिवार कल्याण मंत्रालय"): then the words are the body's name."""
+    toks = p.toks
+    while k + 1 < p.hi and p.joined(k + 1):
+        n = k + 1
+        f = p.flags[n]
+        if f & ORG:
             return True
+        if not f & CONN and (f & (STOP | BOUND) or not (
+                toks.cap[n] or (toks.deva[n] and toks.deva[k]))):
+            return False
+        k = n
     return False

@@ -18,12 +18,14 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from index.ingest.passages import split_sentences
-from index.statements.cues import GAP, NEG, ORG, PRON, TIME, TITLE, Cue, Rules
+from index.statements.cues import GAP, HON, NEG, ORG, PRON, ROLE, STAND, TIME, TITLE, Cue, Rules
 from index.statements.names import spelled_letters
 from index.statements.phrases import (
     Found,
     Phrase,
     Toks,
+    apposed,
+    aside_body,
     back,
     flags_of,
     forward,
@@ -35,7 +37,6 @@ __all__ = ["MIN_QUOTE_WORDS", "PASSAGE_SPAN", "Passage", "Raw", "Sentence", "rea
 
 MIN_QUOTE_WORDS = 5  # a shorter quote is a phrase quoted, not direct speech ("'game changer'")
 PASSAGE_SPAN = 10_000  # ``Sentence.order``: passage index * PASSAGE_SPAN + sentence number
-ASIDE_WORDS = 10  # the longest aside between a speaker and the verb
 
 
 @dataclass(slots=True)
@@ -178,7 +179,10 @@ def _outermost(raws: list[Raw], text: str) -> list[Raw]:
     two statements."""
     out: list[Raw] = []
     seen: set[str] = set()
+    pronouns = [raw.verb for raw in raws if raw.kind == "pronoun"]
     for raw in raws:
+        if raw.cue == "according_to" and any(verb < raw.verb for verb in pronouns):
+            continue  # '"…," ujarnya seperti dikutip dari Reuters': the medium relays
         inside = any(
             other is not raw and other.content[0] <= raw.mention[0] < other.content[1]
             and not other.content[0] <= other.mention[0] < other.content[1]
@@ -201,19 +205,35 @@ def _at_cue(
     if pronoun:
         return [_pronoun(sentence, i, cue, i)]
     span: tuple[int, int] | None = None
+    aside: tuple[int, int] | None = None
     if cue.shape == "speaker_verb":
-        k = _speaker_end(p, i, cue)
-        if k is None:
+        end = _speaker_end(p, i, cue)
+        if end is None:
             return []
+        k, set_off = end
         if k < 0:  # a pronoun: "he said", "उन्होंने कहा"
             return [_pronoun(sentence, -k - 1, cue, i)]
-        span = _bracketed(p, k) or back(p, k)
+        if set_off:  # "Peskov, Putin's spokesman, said", "Kasi Intel Kejari, Widhiarso, …"
+            apposition = apposed(p, k)
+            if apposition is None:
+                return []
+            first, last, aside = apposition
+            span = (first, last) if first is not None else (_bracketed(p, last)
+                                                            or back(p, last))
+        else:
+            span = _bracketed(p, k) or back(p, k)
+            if (span is not None and span[0] - 1 > p.lo and p.gap(span[0]).isspace()
+                    and toks.norm[span[0] - 1] in rules.capacities):
+                aside = span  # "Siti Zuhro sebagai perwakilan Majelis …": in that capacity
+                span = back(p, span[0] - 2)
         if (span is not None and span[0] > p.lo and p.gap(span[0]).isspace()
                 and toks.norm[span[0] - 1] in rules.prepositions):
             return []  # "a ceremony in Edinburgh proclaimed": Edinburgh is no subject
     elif cue.shape in ("verb_speaker", "phrase_speaker"):
         if cue.after_quote and not _after_quote(p, i):
             return []
+        if i > p.lo and toks.norm[i - 1] in rules.relatives:
+            return []  # "poin yang disampaikan JPU": points, named, not a statement
         j = i + size
         if j >= p.hi or not p.gap(j).isspace():  # "Pada saat diumumkan, KPK menyebut"
             return []
@@ -228,35 +248,54 @@ def _at_cue(
         span = back(p, i - 1)
     if span is None:
         return []
+    if _described(p, span):  # "Politikus Partai Golkar ini menyebut": the one just named
+        return [_pronoun(sentence, span[0], cue, i)]
     content, quoted = _content(sentence, p, cue, i, size, span)
     mention = toks.start[span[0]]
     if any(a <= mention < b for a, b in quote_spans(p.text, *sentence.span)):
         return []  # '"… Musk had warned investors …," wrote an analyst': quoted, not speaking
     out = []
+    body = aside_body(p, *aside) if aside is not None else None
     for found in speakers(p, *span):
         raw = _raw(sentence, p, found, cue.name, content)
         raw.verb, raw.quoted = toks.start[i], quoted
         raw.nests = quoted or cue.shape in ("phrase_speaker", "speaker_phrase")
+        if body is not None and raw.kind == "person" and raw.principal is None:
+            raw.principal, raw.principal_org = _principal(p, *body)  # "Frank Shaw, juru
+            #   bicara Microsoft, mengonfirmasi": he speaks for Microsoft
         out.append(raw)
     return out
 
 
-def _speaker_end(p: Phrase, i: int, cue: Cue) -> int | None:
-    """The last word of the speaker phrase before the verb at ``i``; ``-k - 1`` for a pronoun
-    at word ``k``; None when there is none (or the verb is negated)."""
+def _described(p: Phrase, span: tuple[int, int]) -> bool:
+    """Whether a speaker phrase is a description pointing back with a demonstrative
+    ("**Politikus Partai Golkar** ini menyebut", "Menurut **Wakil Ketua Umum PAN** ini"): the
+    person named before speaks, not the party."""
+    after = span[1] + 1
+    return (after < p.hi and p.toks.norm[after] in p.rules.demonstratives
+            and p.gap(after).isspace() and bool(p.flags[span[0]] & (TITLE | ROLE | STAND)))
+
+
+def _speaker_end(p: Phrase, i: int, cue: Cue) -> tuple[int, bool] | None:
+    """The last word of the speaker phrase before the verb at ``i`` (``-k - 1`` for a pronoun
+    at word ``k``), and whether a comma sets it off from the verb (an aside: "Peskov, Putin's
+    spokesman, said"); None when there is none (or the verb is negated)."""
     toks, flags, rules = p.toks, p.flags, p.rules
     if cue.marked:
         for k in range(i - 1, max(p.lo, i - 1 - cue.gap) - 1, -1):
             word = toks.norm[k]
             if word in rules.marked_pronouns:
-                return -k - 1
+                return -k - 1, False
             if word in rules.marker:
                 if any(flags[x] & NEG for x in range(k + 1, i)):
                     return None
-                return k - 1 if k - 1 >= p.lo else None
+                if k - 1 < p.lo:
+                    return None
+                return _degrees(p, k - 1), "," in p.gap(k)  # "फ्रैंक शॉ, एक … प्रवक्ता, ने"
             if word in rules.complementizers:
                 return None
-        return _unmarked(p, i)
+        end = _unmarked(p, i)
+        return None if end is None else (end, False)
     k = i - 1
     skipped = 0
     while k >= p.lo and skipped < cue.gap and (
@@ -269,13 +308,24 @@ def _speaker_end(p: Phrase, i: int, cue: Cue) -> int | None:
     if k < p.lo or toks.poss[k]:  # "Trump's recently announced platform"
         return None
     if flags[k] & PRON:
-        return -k - 1
-    if k + 1 < i and "," in p.gap(k + 1):
-        if toks.norm[k + 1] in ("who", "yang"):
-            return k  # "… Trump, who said"
-        return _before_aside(p, k)
-    if k == i - 1 and "," in p.gap(i):
-        return _before_aside(p, k)
+        return -k - 1, False
+    named = _degrees(p, k)  # "Itida Yasar, SH, MPsi, menilai": the degrees set off, not her
+    if named != k:
+        return named, False
+    if "," in p.gap(k + 1):
+        if k + 1 < i and toks.norm[k + 1] in ("who", "yang"):
+            return k, False  # "… Trump, who said"
+        return k, True
+    return k, False
+
+
+def _degrees(p: Phrase, k: int) -> int:
+    """The word before the academic degrees written after a name ("Itida Yasar, SH, MPsi")."""
+    toks = p.toks
+    while k > p.lo and p.flags[k] & HON and not toks.deva[k] and (toks.acr[k] or toks.cap[k]):
+        k -= 1
+        if k > p.lo and len(toks.text[k]) == 1 and p.gap(k + 1) == ".":
+            k -= 1  # "M.Epid", "S.Sos"
     return k
 
 
@@ -304,17 +354,6 @@ def _unmarked(p: Phrase, i: int) -> int | None:
     if span is None or not any(p.flags[x] & TITLE for x in range(span[0], span[1] + 1)):
         return None
     return k
-
-
-def _before_aside(p: Phrase, k: int) -> int | None:
-    """The speaker before an aside that ends at word ``k``: "Peskov, Putin's spokesman, said",
-    "Trump, for his part, has said"."""
-    q = k
-    while q > p.lo and k - q < ASIDE_WORDS and "," not in p.gap(q):
-        q -= 1
-    if q <= p.lo or "," not in p.gap(q):
-        return None
-    return q - 1
 
 
 def _after_quote(p: Phrase, i: int) -> bool:
@@ -360,7 +399,9 @@ def _pronoun(sentence: Sentence, k: int, cue: Cue, i: int) -> Raw:
     raw = Raw(sentence.order, passage.position, sentence.span, (toks.start[k], toks.end[k]),
               toks.text[k], "pronoun", cue.name, sentence.span, passage.lang,
               verb=toks.start[i])
-    if passage.rules.capitalised and k > 1:
+    if passage.rules.capitalised and k > 1 and not any(
+            a <= toks.start[0] < b for a, b in quote_spans(passage.text, *sentence.span)):
+        #   ('"Tujuan Projab ini …," ujarnya': the words opening the sentence are quoted)
         p = sentence.phrase(())
         end = 0
         while end < k and p.is_name_word(end) and (end == 0 or p.joined(end)):
@@ -374,13 +415,10 @@ def _raw(sentence: Sentence, p: Phrase, found: Found, cue: str,
          content: tuple[int, int]) -> Raw:
     toks = p.toks
     a, b = toks.start[found.first], toks.end[found.last]
-    principal = principal_org = None
+    principal: str | None = None
+    principal_org: bool | None = None
     if found.principal is not None and found.kind in ("office", "person"):
-        x, y = found.principal
-        principal = p.text[toks.start[x] : toks.end[y]]
-        if any(toks.acr[k] or p.flags[k] & ORG or spelled_letters(toks.text[k])
-               for k in range(x, y + 1)):
-            principal_org = True
+        principal, principal_org = _principal(p, *found.principal)
     name = p.text[a:b]
     if toks.poss[found.last] and name.endswith(("'s", "’s")):
         name = name[:-2]
@@ -388,3 +426,15 @@ def _raw(sentence: Sentence, p: Phrase, found: Found, cue: str,
     return Raw(sentence.order, passage.position, sentence.span, (a, b), name, found.kind, cue,
                content, passage.lang, principal, principal_org, led=found.led,
                titles=found.titles)
+
+
+def _principal(p: Phrase, x: int, y: int) -> tuple[str, bool | None]:
+    """The body named by words ``x..y`` (``Raw.principal``), and True when it is surely an
+    organisation (an acronym, an organisation word), else None (the article decides)."""
+    toks = p.toks
+    name = p.text[toks.start[x] : toks.end[y]]
+    if toks.poss[y] and name.endswith(("'s", "’s")):
+        name = name[:-2]
+    org = any(toks.acr[k] or p.flags[k] & ORG or spelled_letters(toks.text[k])
+              for k in range(x, y + 1))
+    return name, (True if org else None)

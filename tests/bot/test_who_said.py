@@ -95,3 +95,20 @@ async def test_quotes_pages_a_speakers_statements_in_this_server_only(session) -
     narrowed = await session.slash("alice", "quotes", {"who": "Trump", "about": "crowd",
                                                         "since": "2025-10-13"})
     assert narrowed.messages[0]["embeds"][0]["footer"]["text"] == "1–3 of 3 · newest first"
+
+
+async def test_an_admin_alias_makes_another_name_count(session) -> None:
+    """/alias add makes a name the articles never define count for the speaker: /quotes by that
+    name finds their statements; /alias remove strikes it out again."""
+    await session.slash("admin", "ingest", {"file": upload(ARTICLES)}, admin=True)
+    before = await session.slash("alice", "quotes", {"who": "The Donald"})
+    assert "No statements" in before.messages[0]["content"]
+    added = await session.slash("admin", "alias add", {"name": "Donald Trump",
+                                                       "alias": "The Donald"}, admin=True)
+    assert "now also means" in added.messages[0]["content"]
+    after = await session.slash("alice", "quotes", {"who": "The Donald"})
+    assert after.messages[0]["embeds"][0]["title"] == "What Donald Trump said"
+    await session.slash("admin", "alias remove", {"name": "Donald Trump",
+                                                  "alias": "The Donald"}, admin=True)
+    again = await session.slash("alice", "quotes", {"who": "The Donald"})
+    assert "No statements" in again.messages[0]["content"]
