@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import SettingsError, load_settings
-from bot.terminal import format_answer, format_report, format_sources, format_vectors
+from bot.terminal import (
+    format_answer,
+    format_report,
+    format_sources,
+    format_timeline,
+    format_vectors,
+)
 from index import (
     DB_NAME,
     ENGINES,
@@ -125,6 +131,22 @@ async def _cmd_ask(args: argparse.Namespace) -> int:
         _print_json(answer.to_json())
     else:
         print(format_answer(answer))
+    return 0
+
+
+async def _cmd_quotes(args: argparse.Namespace) -> int:
+    async with _library() as library:
+        timeline = await library.quotes(
+            args.who, scope=await library.scope(args.guild), about=args.about, since=args.since
+        )
+    if args.json:
+        _print_json({"who": timeline.typed, "name": timeline.name, "quotes": [
+            {"speaker": s.speaker, "quote": s.quote, "article_id": s.article.id,
+             "source": s.article.source or s.article.domain, "url": s.article.url,
+             "published": s.article.published, "lang": s.lang,
+             "also_in": [a.id for a in s.also_in]} for s in timeline.entries[: args.k]]})
+    else:
+        print(format_timeline(timeline, args.k))
     return 0
 
 
@@ -393,6 +415,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guild", type=int, metavar="ID",
                    help="ask as this Discord server does (its own collection too)")
     p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("quotes", help="what someone said, newest first, one quote once")
+    p.add_argument("who")
+    p.add_argument("--about", help="only statements in passages about these words")
+    p.add_argument("--since", help="only from this date on: 2025-10-01, or 30d")
+    p.add_argument("--k", type=_positive, default=20, help="how many quotes (default 20)")
+    p.add_argument("--guild", type=int, metavar="ID", help="as this Discord server sees it")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("sources", help="what the corpus holds, per outlet and language")
     p.set_defaults(func=_cmd_sources)

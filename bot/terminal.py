@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import textwrap
 
-from index import Answer, IngestReport, SourceSummary, strip_controls
+from index import Answer, IngestReport, SourceSummary, Timeline, strip_controls
 
-__all__ = ["format_answer", "format_report", "format_sources", "format_vectors"]
+__all__ = ["format_answer", "format_report", "format_sources", "format_timeline", "format_vectors"]
 
 
 def format_answer(answer: Answer) -> str:
@@ -68,3 +68,20 @@ def format_vectors(done: int, total: int) -> str:
         return f"vectors: all {total:,} passages"
     return (f"vectors: {done:,} of {total:,} passages ({100 * done // total}%); the rest: "
             "storybot embed, or a running bot")
+
+
+def format_timeline(timeline: Timeline, limit: int = 20) -> str:
+    """What someone said, newest first: a quote a block, with its outlet, date and link."""
+    who = timeline.name if timeline.name == timeline.typed else (
+        f"{timeline.name} (asked as {timeline.typed})")
+    if not timeline.entries:
+        return strip_controls(f"No statements by {who} in the corpus.")
+    blocks = [f"{len(timeline.entries)} statements by {who}, newest first:"]
+    for said in timeline.entries[:limit]:
+        cite = " · ".join(part for part in (
+            said.article.source or said.article.domain, said.article.published, said.lang) if part)
+        also = ", ".join(a.source or a.domain or a.id for a in said.also_in if a)
+        body = textwrap.indent(textwrap.fill(said.quote, width=96), "   > ")
+        where = said.article.url or f"article {said.article.id}"
+        blocks.append(f"{cite}{f' (also in {also})' if also else ''}\n{body}\n   {where}")
+    return strip_controls("\n\n".join(blocks))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -337,3 +338,12 @@ def test_a_data_directory_that_is_a_file_is_named(
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(target))
     code, _out, err = run(capsys, "sources")
     assert code == 2 and "is a file, not a folder" in err
+
+
+def test_quotes_lists_what_someone_said(data_dir: Path, capsys) -> None:
+    """quotes prints a speaker's statements from the corpus, and says so when there are none."""
+    code, out, _err = run(capsys, "quotes", "Microsoft", "--k", "2")
+    assert code == 0 and re.match(r"\d+ statements by Microsoft, newest first:", out)
+    assert out.count("   > Microsoft") >= 1 and out.count("\n\n") == 2
+    code, out, _err = run(capsys, "quotes", "Nobody Atall")
+    assert code == 0 and out.strip() == "No statements by Nobody Atall in the corpus."
