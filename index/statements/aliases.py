@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from functools import cache
 
 from index.analysis.analyzers import is_acronym
-from index.analysis.tokenizers import tokenize
+from index.analysis.tokenizers import Word, tokenize
 from index.statements.cues import all_rules, norm, rules_for
 from index.statements.names import spelled_letters
 
 __all__ = ["alias_map", "learn_aliases"]
 
 MAX_LONG_WORDS = 8  # words of a name before its short form
+_CHARS_PER_WORD = 12  # characters first taken per word wanted from the end of a line
 _BRACKETS = re.compile(r"\(([^()\n]{2,60})\)")
 
 
@@ -67,18 +68,42 @@ def learn_aliases(text: str, lang: str) -> list[tuple[str, str]]:
 
 def _defined(before: str, inner: str, lang: str) -> tuple[str, str] | None:
     inner_words = tokenize(inner)
-    words = tokenize(before)
-    if not words or not inner_words:
+    if not inner_words:
         return None
     if len(inner_words) == 1 and inner_words[0].text == inner.strip(" .,"):
+        before, words = _last_words(before, MAX_LONG_WORDS)
+        if not words:
+            return None
         long_form = _long_form(before, words, inner, lang)
         return (long_form, inner) if long_form else None
+    if len(inner_words) < 2:
+        return None
     # "WHO (World Health Organization)": the short form outside, the name inside
+    before, words = _last_words(before, 1)
+    if not words:
+        return None
     short = words[-1].text
-    if before[words[-1].end :].strip() == "" and _is_short(short) and len(inner_words) >= 2 \
+    if before[words[-1].end :].strip() == "" and _is_short(short) \
             and _made_of(short, [w.text for w in inner_words]):
         return inner, short
     return None
+
+
+def _last_words(before: str, count: int) -> tuple[str, list[Word]]:
+    """The end of ``before`` that holds its last ``count`` words (or all of it), and its
+    words: the name before a bracket is read from its last few words, and tokenizing the
+    whole paragraph for each bracket in it was most of the cost. The end starts at a space,
+    which no word spans, so its words are exactly the last words of ``before``."""
+    size = _CHARS_PER_WORD * count
+    while size < len(before):
+        space = before.find(" ", len(before) - size)
+        if space >= 0:
+            tail = before[space:]
+            words = tokenize(tail)
+            if len(words) >= count:
+                return tail, words
+        size *= 2
+    return before, tokenize(before)
 
 
 def _is_short(word: str) -> bool:
@@ -139,18 +164,25 @@ def _made_of(short: str, words: list[str]) -> bool:
     spell a Latin acronym of Latin words."""
     letters = spelled_letters(short)
     target = (letters or short).lower()
-    content = [w for w in words if norm(w) not in _linking()]
-    if len(content) < 2:
-        return False
+    linking = _linking()
     lowered = [norm(w) for w in words]
+    if sum(w not in linking for w in lowered) < 2:
+        return False
+    known: dict[tuple[int, int, int], bool] = {}  # fits, memoised
 
-    @cache
     def fits(t: int, w: int, used: int) -> bool:
+        """Whether ``target[t:]`` is made of ``lowered[w:]`` (``used`` words used so far)."""
+        key = (t, w, used)
+        if key not in known:
+            known[key] = _fits(t, w, used)
+        return known[key]
+
+    def _fits(t: int, w: int, used: int) -> bool:
         if t == len(target):
             return w == len(lowered) and used >= 2
         if w >= len(lowered):
             return False
-        if lowered[w] in _linking() and fits(t, w + 1, used):
+        if lowered[w] in linking and fits(t, w + 1, used):
             return True
         word = lowered[w]
         for size in range(1, len(word) + 1):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.statements.cues import COMP, ORG, ROLE, TITLE, is_related, norm, rules_for
 from index.statements.names import name_key
-from index.statements.quotes import QUOTE_MARKS, has_quote, quote_spans
+from index.statements.quotes import QUOTE_MARKS, has_quote
 from index.statements.reading import PASSAGE_SPAN, Passage, Raw, Sentence, read_sentence
 
 __all__ = ["Article", "Known"]
@@ -33,6 +33,8 @@ class Article:
                 self.passages.append(Passage(len(self.passages), position, text, lang, rules))
         self._lowered: dict[str, bool] = {}
         self._known: dict[str, list[Known]] = {}
+        self._bodies: dict[str, bool] = {}  # body_word, memoised
+        self._body_words: dict[tuple[str, ...], int] = {}  # body_words, memoised
         self.speaking: list[Known] = []  # names of several words the statements' speakers have
 
     def __contains__(self, word: object) -> bool:
@@ -48,6 +50,12 @@ class Article:
     def body_word(self, words: str) -> bool:
         """Whether the article names a body or place with ``words`` ("Partai Gerindra",
         "Kabupaten Bandung"): they follow an organisation or place word somewhere."""
+        hit = self._bodies.get(words)
+        if hit is None:
+            hit = self._bodies[words] = self._body_word(words)
+        return hit
+
+    def _body_word(self, words: str) -> bool:
         for passage in self.passages:
             rules = passage.rules
             at = passage.text.find(words)
@@ -110,6 +118,13 @@ class Article:
         the rest as a name on its own ("Saemina menjelaskan"), or, for one word, writes it
         elsewhere without the name after it. 0 when the name is whole ("Presiden Joe Biden",
         "Kapolri Listyo Sigit Prabowo")."""
+        key = tuple(words)
+        found = self._body_words.get(key)
+        if found is None:
+            found = self._body_words[key] = self._count_body_words(words)
+        return found
+
+    def _count_body_words(self, words: Sequence[str]) -> int:
         found = 0
         for size in range(1, min(3, len(words) - 1) + 1):
             body, name = words[:size], words[size:]
@@ -167,7 +182,7 @@ class Article:
         """The article's statements before resolution, in article order."""
         read = []
         for passage in self.passages:
-            if not passage.rules.cue_words_in(passage.text):
+            if not passage.may_hold():
                 continue
             read.append(passage)
             for sentence in passage.sentences:
@@ -206,7 +221,7 @@ class Article:
                 raw = named[0]
                 text = passage.text
                 start, end = sentence.span
-                if _opens_elsewhere(text, start, end):  # the quote began sentences earlier
+                if _opens_elsewhere(sentence):  # the quote began sentences earlier
                     for count, earlier in enumerate(self._neighbours(passage, n, -1)):
                         if count >= QUOTE_REACH or earlier.raws or not _quoted(earlier):
                             break
@@ -247,19 +262,20 @@ class Article:
         passage = sentence.passage
         toks, flags = sentence.toks, sentence.flags
         p = sentence.phrase(self)
+        count = len(toks)
         k = 0
-        while k < len(toks):
-            title_before = k > 0 and bool(flags[k - 1] & (TITLE | ROLE))
-            if not (p.is_name_word(k) and (not toks.deva[k] or title_before)):
+        while k < count:
+            if not p.is_name_word(k) or (toks.deva[k] and not (
+                    k > 0 and flags[k - 1] & (TITLE | ROLE))):  # (Devanagari: after a title)
                 k += 1
                 continue
             j = k
-            while (j + 1 < len(toks) and p.is_name_word(j + 1) and p.joined(j + 1)
+            while (j + 1 < count and p.is_name_word(j + 1) and p.joined(j + 1)
                    and not p.two_names(j, j + 1)  # "कि Microsoft ट्विटर के …": two names
                    and toks.norm[j + 1] != toks.norm[j]  # "Boris Johnson Johnson announces"
                    and not _hyphen(p.gap(j + 1)) and not toks.poss[j]):
                 j += 1
-            hyphened = (j + 1 < len(toks) and _hyphen(p.gap(j + 1))) or (
+            hyphened = (j + 1 < count and _hyphen(p.gap(j + 1))) or (
                 k > 0 and _hyphen(p.gap(k)))
             if (passage.rules.principal_after_role and k < j and k > 0
                     and flags[k - 1] & (TITLE | ROLE | COMP)):
@@ -340,10 +356,11 @@ def _moved(raw: Raw, sentence: Sentence, cue: str) -> Raw:
                start, True)
 
 
-def _opens_elsewhere(text: str, start: int, end: int) -> bool:
+def _opens_elsewhere(sentence: Sentence) -> bool:
     """Whether a sentence closes a quote it did not open ('…," kata X' after '"A. B.')."""
-    spans = quote_spans(text, start, end)
-    return bool(spans) and spans[0][0] == start and text[start] not in QUOTE_MARKS
+    spans = sentence.quotes
+    start = sentence.span[0]
+    return bool(spans) and spans[0][0] == start and sentence.passage.text[start] not in QUOTE_MARKS
 
 
 def _starts_quote(sentence: Sentence) -> bool:

@@ -23,8 +23,8 @@ from index.analysis.tokenizers import words
 from index.data import lines, word_list
 from index.lang import language
 
-__all__ = ["SHAPES", "Cue", "Entry", "Rules", "all_rules", "is_related", "letter_names", "norm",
-           "rules_for"]
+__all__ = ["SHAPES", "Cue", "Entry", "Rules", "all_rules", "fold", "folds_in_place", "is_related",
+           "letter_names", "norm", "rules_for"]
 
 # What a word is in a language's data (bit flags; a word may be several).
 TITLE, ROLE, STAND, STMT, ORG, COMP, PART, CONN, HON = 1, 2, 4, 8, 16, 32, 64, 128, 256
@@ -154,19 +154,25 @@ class Rules:
         whose speaker follows them)."""
         return _suffixed(self.lang)
 
+    @property
+    def cue_starts(self) -> frozenset[str]:
+        """Every word a cue may begin with: ``first_words`` and the ``suffixed_cues``."""
+        return _cue_starts(self.lang)
+
     def cue_words_in(self, text: str) -> bool:
         """Whether ``text`` may hold a cue: a quick test on its lowercased, space-split words
         (a sentence without one holds no statement and is not read further)."""
+        return self.cue_words_folded(fold(text))
+
+    def cue_words_folded(self, folded: str) -> bool:
+        """``cue_words_in`` of a text already folded (``fold``)."""
         single, several = _loose_words(self.lang)
-        folded = text.casefold().translate(_PUNCTUATION)
-        if _NUKTA in folded or _CANDRABINDU in folded:
-            folded = norm(folded)
         split = folded.split()
         if not single.isdisjoint(split):
             return True
         if several:
             spaced = " ".join(split)
-            return any(phrase in spaced for phrase in several)
+            return any(map(spaced.__contains__, several))  # (a phrase in ``spaced``)
         return False
 
     def word_flags(self, word: str) -> int:
@@ -176,6 +182,14 @@ class Rules:
         if hit is None:
             hit = self._flags[word] = self._word_flags(word)
         return hit
+
+    def flags_of_words(self, normed: list[str]) -> list[int]:
+        """``word_flags`` of each word: one dictionary look-up a word once all were seen."""
+        known = self._flags
+        try:
+            return [known[w] for w in normed]
+        except KeyError:  # a word not seen before
+            return [self.word_flags(w) for w in normed]
 
     def _word_flags(self, word: str) -> int:
         f = 0
@@ -199,6 +213,8 @@ class Rules:
     def multi_flags(self, normed: list[str], flags: list[int]) -> None:
         """Add to ``flags`` the flags of several-word entries found in ``normed``."""
         starts = _multi_starts(self.lang)
+        if starts.keys().isdisjoint(normed):
+            return  # (most sentences: no word begins one)
         for i, word in enumerate(normed):
             for phrase, flag in starts.get(word, ()):
                 if tuple(normed[i : i + len(phrase)]) == phrase:
@@ -327,7 +343,30 @@ def _suffixed(lang: str) -> dict[str, tuple[Cue, ...]]:
     return {k: tuple(v) for k, v in out.items() if k not in (rules.first_words if rules else ())}
 
 
+@cache
+def _cue_starts(lang: str) -> frozenset[str]:
+    rules = rules_for(lang)
+    return frozenset() if rules is None else rules.first_words.union(_suffixed(lang))
+
+
 _PUNCTUATION = str.maketrans({ch: " " for ch in "\"'“”‘’„«»()[]{}.,;:!?-–—/|*…।॥"})
+
+
+def fold(text: str) -> str:
+    """``text`` as ``Rules.cue_words_in`` reads its words: casefolded, punctuation as spaces,
+    Devanagari spelled as ``norm`` spells it."""
+    folded = text.casefold().translate(_PUNCTUATION)
+    if _NUKTA in folded or _CANDRABINDU in folded:
+        folded = norm(folded)
+    return folded
+
+
+def folds_in_place(text: str, folded: str) -> bool:
+    """Whether ``fold`` kept each character of ``text`` in its place in ``folded`` (so a part of
+    ``text`` folds to the same part of ``folded``): casefolding only ever lengthens a text and
+    the punctuation is replaced one for one, so an equal length says so, unless ``norm``
+    respelled Devanagari."""
+    return len(folded) == len(text) and _NUKTA not in text and _CANDRABINDU not in text
 
 
 @cache

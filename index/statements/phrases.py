@@ -67,6 +67,9 @@ _SPACED_JOINING = frozenset({"", ".", "&", "+"})  # between words of one name
 # ``re`` engine, which reads a sentence a few times faster (Devanagari marks named).
 WORD = re.compile(r"[^\W_][\w\u0300-\u036f\u0900-\u0963\u0966-\u097f\u200c\u200d]*"
                   r"|[\u0900-\u0963\u0966-\u097f][\w\u0900-\u0963\u0966-\u097f\u200c\u200d]*")
+# ``WORD`` on ASCII text (where ``\w`` is [A-Za-z0-9_]), which the engine matches faster: it
+# need not look the characters up in Unicode's tables.
+ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]*")
 
 
 @lru_cache(maxsize=200_000)
@@ -88,21 +91,20 @@ class Toks:
     __slots__ = ("acr", "cap", "deva", "end", "norm", "poss", "start", "text")
 
     def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
-        found = list(WORD.finditer(text, start, len(text) if end is None else end))
-        words = [m.group() for m in found]
-        starts = [m.start() for m in found]
-        ends = [m.end() for m in found]
+        # (``map`` over the matches and words: one pass each, without a Python loop per word)
+        pattern = ASCII_WORD if text.isascii() else WORD
+        found = list(pattern.finditer(text, start, len(text) if end is None else end))
+        words = list(map(re.Match.group, found))
+        starts = list(map(re.Match.start, found))
+        ends = list(map(re.Match.end, found))
         poss = [False] * len(words)
-        for n in range(len(words) - 1, 0, -1):  # "Trump's": "s" marks "Trump"
-            if words[n] in ("s", "S") and text[ends[n - 1] : starts[n]] in _POSSESSIVE:
-                poss[n - 1] = True
-                del words[n], starts[n], ends[n], poss[n]
-        looks = [_looks(w) for w in words]
+        if "s" in words or "S" in words:
+            for n in range(len(words) - 1, 0, -1):  # "Trump's": "s" marks "Trump"
+                if words[n] in ("s", "S") and text[ends[n - 1] : starts[n]] in _POSSESSIVE:
+                    poss[n - 1] = True
+                    del words[n], starts[n], ends[n], poss[n]
         self.text, self.start, self.end, self.poss = words, starts, ends, poss
-        self.norm = [x[0] for x in looks]
-        self.cap = [x[1] for x in looks]
-        self.acr = [x[2] for x in looks]
-        self.deva = [x[3] for x in looks]
+        self.norm, self.cap, self.acr, self.deva = _columns(list(map(_looks, words)))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -111,14 +113,24 @@ class Toks:
         return f"Toks({self.text!r})"
 
 
+def _columns(
+    looks: list[tuple[str, bool, bool, bool]]
+) -> tuple[list[str], list[bool], list[bool], list[bool]]:
+    """``_looks`` of each word as four lists: norms, caps, acronyms, Devanagari."""
+    if not looks:
+        return [], [], [], []
+    norms, caps, acronyms, deva = zip(*looks, strict=True)
+    return list(norms), list(caps), list(acronyms), list(deva)
+
+
 def flags_of(toks: Toks, rules: Rules) -> list[int]:
     """Each word's flags in one language's data; several-word entries flag all their words."""
-    word_flags = rules.word_flags
-    flags = [word_flags(w) for w in toks.norm]
+    flags = rules.flags_of_words(toks.norm)
     rules.multi_flags(toks.norm, flags)
-    for k, acronym in enumerate(toks.acr):
-        if acronym:  # "WHO", "US": a name, not the function word it spells; "SH", a degree
-            flags[k] &= OFFICE | ORG | HON
+    if any(toks.acr):
+        for k, acronym in enumerate(toks.acr):
+            if acronym:  # "WHO", "US": a name, not the function word it spells; "SH", a degree
+                flags[k] &= OFFICE | ORG | HON
     return flags
 
 
@@ -177,6 +189,8 @@ class Phrase:
 
     def is_name_word(self, i: int) -> bool:
         toks, f = self.toks, self.flags[i]
+        if not (toks.cap[i] or toks.deva[i]):
+            return False  # (most words: a name word is capitalised, or Devanagari)
         if f & NOT_IN_NAME or toks.acr[i] or toks.text[i][0].isdigit() or self.opener(i):
             return False
         if toks.deva[i]:

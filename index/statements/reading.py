@@ -18,7 +18,21 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from index.ingest.passages import split_sentences
-from index.statements.cues import GAP, HON, NEG, ORG, PRON, ROLE, STAND, TIME, TITLE, Cue, Rules
+from index.statements.cues import (
+    GAP,
+    HON,
+    NEG,
+    ORG,
+    PRON,
+    ROLE,
+    STAND,
+    TIME,
+    TITLE,
+    Cue,
+    Rules,
+    fold,
+    folds_in_place,
+)
 from index.statements.names import spelled_letters
 from index.statements.phrases import (
     Found,
@@ -37,6 +51,7 @@ __all__ = ["MIN_QUOTE_WORDS", "PASSAGE_SPAN", "Passage", "Raw", "Sentence", "rea
 
 MIN_QUOTE_WORDS = 5  # a shorter quote is a phrase quoted, not direct speech ("'game changer'")
 PASSAGE_SPAN = 10_000  # ``Sentence.order``: passage index * PASSAGE_SPAN + sentence number
+_QUOTE_OR_COMMA = frozenset(QUOTE_MARKS + ",")
 
 
 @dataclass(slots=True)
@@ -65,12 +80,38 @@ class Raw:
 class Passage:
     """A passage of the article; its sentences are made when first needed."""
 
-    __slots__ = ("_sentences", "index", "lang", "position", "rules", "text")
+    __slots__ = ("_folded", "_holds", "_in_place", "_sentences", "index", "lang", "position",
+                 "rules", "text")
 
     def __init__(self, index: int, position: int, text: str, lang: str, rules: Rules) -> None:
         self.index, self.position, self.text, self.lang, self.rules = (
             index, position, text, lang, rules)
         self._sentences: list[Sentence] | None = None
+        self._folded: str | None = None  # the text as ``Rules.cue_words_in`` reads it
+        self._in_place = False  # whether folding kept every character in its place
+        self._holds: bool | None = None
+
+    def may_hold(self) -> bool:
+        """Whether the passage may hold a cue (``Rules.cue_words_in``; a quick test before
+        reading it)."""
+        if self._holds is None:
+            self._holds = self.rules.cue_words_folded(self._fold())
+        return self._holds
+
+    def part_may_hold(self, start: int, end: int) -> bool:
+        """``may_hold`` of the text ``start..end`` (a sentence): a slice of the passage's folded
+        text when folding kept every character in its place (``cues.folds_in_place``), rather
+        than the part folded again."""
+        folded = self._fold()
+        if self._in_place:
+            return self.rules.cue_words_folded(folded[start:end])
+        return self.rules.cue_words_in(self.text[start:end])
+
+    def _fold(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+            self._in_place = folds_in_place(self.text, self._folded)
+        return self._folded
 
     @property
     def split(self) -> bool:
@@ -88,13 +129,14 @@ class Passage:
 class Sentence:
     """A sentence of a passage; its words and their flags are made when first needed."""
 
-    __slots__ = ("_flags", "_toks", "number", "passage", "raws", "span")
+    __slots__ = ("_flags", "_quotes", "_toks", "number", "passage", "raws", "span")
 
     def __init__(self, passage: Passage, number: int, span: tuple[int, int]) -> None:
         self.passage, self.number, self.span = passage, number, span
         self.raws: list[Raw] = []
         self._toks: Toks | None = None
         self._flags: list[int] | None = None
+        self._quotes: list[tuple[int, int]] | None = None
 
     @property
     def order(self) -> int:
@@ -113,10 +155,20 @@ class Sentence:
             self._flags = flags_of(self.toks, self.passage.rules)
         return self._flags
 
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """The sentence's quotes (``quote_spans``; not to be changed)."""
+        if self._quotes is None:
+            self._quotes = quote_spans(self.passage.text, *self.span)
+        return self._quotes
+
     def may_hold(self) -> bool:
         """Whether any word of the sentence may begin a cue (a quick test before reading)."""
+        passage = self.passage
         start, end = self.span
-        return self.passage.rules.cue_words_in(self.passage.text[start:end])
+        if not passage.text[:start].strip() and not passage.text[end:].strip():
+            return passage.may_hold()  # the whole passage (its only sentence): the same words
+        return passage.part_may_hold(start, end)
 
     def phrase(self, lowered: Container[str], title_case: bool = False) -> Phrase:
         return Phrase(self.passage.text, self.toks, self.flags, 0, len(self.toks),
@@ -152,22 +204,21 @@ def _cue_hits(sentence: Sentence, title_case: bool = False) -> list[tuple[int, i
     word; ``pronoun`` when the verb carries its speaker as a suffix ("ujarnya")."""
     rules = sentence.passage.rules
     normed = sentence.toks.norm
+    starts = rules.cue_starts
     first = rules.first_words
     suffixed = rules.suffixed_cues
-    count = len(normed)
     hits = []
     caps = sentence.toks.cap if rules.capitalised and not title_case else None
-    for i, word in enumerate(normed):
+    found = [k for k, word in enumerate(normed) if word in starts]  # (most words are not)
+    for i in found:
+        word = normed[i]
         if caps is not None and i and caps[i]:
             continue  # "the United States": a capitalised word mid-sentence is a name
         if word in first:
             for phrase, cue in rules.cues_by_first[word]:
-                size = len(phrase)
-                if i + size <= count and all(
-                    normed[i + n] == phrase[n] for n in range(1, size)
-                ):
-                    hits.append((i, size, cue, False))
-        elif word in suffixed:
+                if tuple(normed[i : i + len(phrase)]) == phrase:
+                    hits.append((i, len(phrase), cue, False))
+        else:  # a verb with a pronoun suffix
             hits.extend((i, 1, cue, True) for cue in suffixed[word])
     return hits
 
@@ -252,7 +303,7 @@ def _at_cue(
         return [_pronoun(sentence, span[0], cue, i)]
     content, quoted = _content(sentence, p, cue, i, size, span)
     mention = toks.start[span[0]]
-    if any(a <= mention < b for a, b in quote_spans(p.text, *sentence.span)):
+    if any(a <= mention < b for a, b in sentence.quotes):
         return []  # '"… Musk had warned investors …," wrote an analyst': quoted, not speaking
     out = []
     body = aside_body(p, *aside) if aside is not None else None
@@ -359,7 +410,7 @@ def _unmarked(p: Phrase, i: int) -> int | None:
 def _after_quote(p: Phrase, i: int) -> bool:
     """Whether the verb at word ``i`` follows a quote or a comma ('"…," said Trump')."""
     before = p.text[p.toks.end[i - 1] : p.toks.start[i]] if i > p.lo else ""
-    return any(ch in before for ch in QUOTE_MARKS + ",")
+    return not _QUOTE_OR_COMMA.isdisjoint(before)
 
 
 def _content(
@@ -370,8 +421,7 @@ def _content(
     start, end = sentence.span
     toks = p.toks
     mention = toks.start[span[0]]
-    quotes = [q for q in quote_spans(p.text, start, end)
-              if not q[0] <= mention < q[1] and q[1] - q[0] > 3]
+    quotes = [q for q in sentence.quotes if not q[0] <= mention < q[1] and q[1] - q[0] > 3]
     if quotes:
         verb = toks.start[i]
         quote = min(quotes, key=lambda q: min(abs(q[0] - verb), abs(q[1] - verb)))
@@ -400,7 +450,7 @@ def _pronoun(sentence: Sentence, k: int, cue: Cue, i: int) -> Raw:
               toks.text[k], "pronoun", cue.name, sentence.span, passage.lang,
               verb=toks.start[i])
     if passage.rules.capitalised and k > 1 and not any(
-            a <= toks.start[0] < b for a, b in quote_spans(passage.text, *sentence.span)):
+            a <= toks.start[0] < b for a, b in sentence.quotes):
         #   ('"Tujuan Projab ini …," ujarnya': the words opening the sentence are quoted)
         p = sentence.phrase(())
         end = 0
