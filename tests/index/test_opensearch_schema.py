@@ -142,6 +142,28 @@ def test_backoff_retries_transient_failures_then_names_the_cluster() -> None:
     assert not is_transient(TransportError(400, "bad", {}))
 
 
+def test_a_search_cut_by_a_dying_node_is_retried_but_a_broken_query_is_not() -> None:
+    """The body OpenSearch returns when a node dies under a search (seen in CI's failover
+    run) is worth retrying on the surviving copies; a 500 from a bad script is not."""
+    from opensearchpy.exceptions import TransportError
+
+    def body(*causes: str) -> dict:
+        return {"error": {"root_cause": [{"type": c, "reason": "x"} for c in causes],
+                          "type": "search_phase_execution_exception"}, "status": 500}
+
+    lost = TransportError(500, "search_phase_execution_exception",
+                          body("node_disconnected_exception"))
+    assert is_transient(lost)
+    assert is_transient(TransportError(500, "search_phase_execution_exception",
+                                       body("no_shard_available_action_exception")))
+    assert not is_transient(TransportError(500, "search_phase_execution_exception",
+                                           body("script_exception")))
+    assert not is_transient(TransportError(500, "search_phase_execution_exception",
+                                           body("node_disconnected_exception",
+                                                "script_exception")))
+    assert not is_transient(TransportError(500, "internal", "not json"))
+
+
 def test_make_engine_needs_a_url_for_opensearch(tmp_path) -> None:
     with pytest.raises(ValueError, match="url"):
         make_engine("opensearch", tmp_path)

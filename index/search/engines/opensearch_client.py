@@ -4,9 +4,11 @@
 worker threads). It knows every node: a request that fails to connect or times out is retried
 on another node (``max_retries``, ``retry_on_timeout``), and a node that failed is left out for
 a while. ``with_backoff`` retries a whole operation when the cluster itself is briefly unable
-(a node just lost, its shards not yet moved to a replica; too busy: 429), waiting longer each
-time, and then gives up with a :class:`~index.errors.ClusterError` that says what failed
-(with the cluster's URL as ``ClusterAddress.shown`` gives it: never the password).
+(a node just lost, its shards not yet moved to a replica; a search that was reading a shard
+on the node as it died: HTTP 500 caused by ``node_disconnected_exception``; too busy: 429),
+waiting longer each time, and then gives up with a :class:`~index.errors.ClusterError` that
+says what failed (with the cluster's URL as ``ClusterAddress.shown`` gives it: never the
+password).
 
 Example::
 
@@ -39,6 +41,13 @@ T = TypeVar("T")
 # HTTP statuses that mean "try again shortly": too many requests, and a cluster between a lost
 # node and its replicas taking over (no primary yet, gateway errors from a proxy in front).
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+
+# Root causes of an HTTP 500 that mean a node went away mid-request (a shard copy it held was
+# being read when it died): the same request succeeds on the copies the other nodes hold.
+NODE_LOST_CAUSES = frozenset({
+    "node_disconnected_exception", "node_not_connected_exception", "node_closed_exception",
+    "connect_transport_exception", "no_shard_available_action_exception",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +87,20 @@ def is_transient(error: Exception) -> bool:
     """Whether ``error`` may go away by itself: the connection, or a busy/recovering cluster."""
     if isinstance(error, ClientConnectionError | ConnectionTimeout):
         return True
-    if isinstance(error, TransportError):
-        return isinstance(error.status_code, int) and error.status_code in TRANSIENT_STATUSES
+    if isinstance(error, TransportError) and isinstance(error.status_code, int):
+        if error.status_code in TRANSIENT_STATUSES:
+            return True
+        return error.status_code == 500 and _node_lost(error.info)
     return False
+
+
+def _node_lost(info: object) -> bool:
+    """Whether an error body's root causes are all a node going away (see NODE_LOST_CAUSES)."""
+    error = info.get("error") if isinstance(info, dict) else None
+    causes = error.get("root_cause") if isinstance(error, dict) else None
+    if not isinstance(causes, list) or not causes:
+        return False
+    return all(isinstance(c, dict) and c.get("type") in NODE_LOST_CAUSES for c in causes)
 
 
 def with_backoff(
