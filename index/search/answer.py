@@ -28,6 +28,8 @@ from index.analysis.filters import normalize
 from index.analysis.glossary import translations
 from index.analysis.keys import query_keys
 from index.analysis.tokenizers import tokenize
+from index.lang import language
+from index.lang.identify import dominant_script
 from index.models import Answer, Article, Passage, Quote
 from index.search.answer_types import kinds_by_word, kinds_except, question_type
 from index.search.engines.base import Hit, Query
@@ -89,6 +91,7 @@ class Word:
     alt_key: str | None = None  # a second key a question word may match (keys.query_keys)
     glosses: tuple[str, ...] = ()  # the word's counterparts in the articles' language
     portable: bool = False  # a name or a number: spelt alike whatever the article's language
+    index: int = 0  # which word of the question (plans of other languages may drop others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ def plan_searches(
     for lang in langs:
         analyser = _analyser(lang, question.lists)
         words = []
-        for word in question.words:
+        for index, word in enumerate(question.words):
             result = analyser.word(word.text)
             if result is not None:
                 extra = [k for k in query_keys(word.text.casefold()) if k != result[1]]
@@ -120,7 +123,7 @@ def plan_searches(
                     result[0], result[1], id(word) in speaker_words,
                     extra[0] if extra and result[1] else None,
                     translations(word.text, question.lists, lang),
-                    word.text[:1].isupper() or any(ch.isdigit() for ch in word.text),
+                    word.text[:1].isupper() or any(ch.isdigit() for ch in word.text), index,
                 ))
         if not words:
             continue
@@ -255,12 +258,12 @@ def assemble(
     per_lang = {plan.lang: _plan_stats(plan, stats, n_docs, own) for plan in plans}
     qtype = question_type(question.text)
     qnorms = {normalize(w.text) for w in tokenize(question.text)}
-    latin_question = question.lang != "hi"
+    question_script = dominant_script(question.text)  # Hindi may be typed in Latin letters
     titles: dict[str, frozenset[str]] = {}  # article id → its title's terms
     candidates = [
         _score(question, by_lang.get(passages[key].lang), per_lang.get(passages[key].lang),
                passages[key], _title_terms(articles.get(passages[key].article_id), titles),
-               bm25.get(key, 0.0), cos.get(key), qtype, qnorms, latin_question, weights, ranking,
+               bm25.get(key, 0.0), cos.get(key), qtype, qnorms, question_script, weights, ranking,
                said.get(key, ()))
         for key in keys
     ]
@@ -284,7 +287,8 @@ def assemble(
     unanswered = not candidates or is_no_answer(
         any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
-        *_known(plans, stats, own), DENSE_GAP if own else DENSE_GAP_CROSS,
+        *_known(plans, stats, own, _script(question.lang) != question_script),
+        DENSE_GAP if own else DENSE_GAP_CROSS, n_docs,
     )
     chosen = [] if unanswered else _choose(candidates, ranking, k)
     quotes = [_quote(cand, articles[cand.passage.article_id],
@@ -334,22 +338,43 @@ def _held(w: Word, stats: Counts, rare_keys_only: bool = False) -> bool:
     return False
 
 
-def _known(plans: Sequence[Plan], stats: Counts, own_language: bool) -> tuple[bool, bool]:
-    """Whether the corpus holds any word of the question (its term, a glossary counterpart
-    or its phonetic key), and whether it lacks one of the question's names in every spelling
-    (no passage in any language holds "Zanzibar", nor anything that sounds like it). Names are
-    only judged when the corpus has passages in the question's language: across languages a
-    name may be translated rather than transliterated."""
-    held: dict[int, bool] = {}  # question word (by position in the plans) → held somewhere
+def _known(
+    plans: Sequence[Plan], stats: Counts, own_language: bool, romanised: bool
+) -> tuple[bool, bool]:
+    """Whether the corpus may hold the question's subject, and whether it lacks one of the
+    question's names in every spelling (no passage holds "Zanzibar", nor anything that sounds
+    like it; judged only when the corpus has passages in the question's language: across
+    languages a name may be translated rather than transliterated).
+
+    The first is False when every word of the question is absent in every form the corpus
+    could hold it in: its term (in the corpus's passages of the question's language), a
+    glossary counterpart, or, for a name or a number, its phonetic key (a plain word's key
+    meeting something is a coincidence; but every word of a question typed in another script
+    than its language's, "mumbai mein baadh", is spelt by sound, so its key counts). Such a
+    question is about something the corpus does not cover ("powered by Surfing Waves", "egg
+    freezing pros and cons" over English articles), whatever passage is nearest in meaning. A
+    plain word of a language no passage is in, with no glossary counterpart, cannot be judged
+    absent: there the vectors decide."""
+    held: dict[int, bool] = {}  # question word → held somewhere in some form, or unjudgeable
     names: dict[int, bool] = {}  # … and, for names, held by term or by a rare key
     for plan in plans:
-        for i, w in enumerate(plan.words):
-            held[i] = held.get(i, False) or _held(w, stats)
-            if own_language and w.portable and w.term.isalpha() and not names.get(i):
-                names[i] = _held(w, stats, rare_keys_only=True)
-    # Across languages a plain word may simply not be in the corpus ("economy" over Hindi
-    # articles): only a question in the corpus's own languages is judged by its words.
-    return any(held.values()) or not own_language, not all(names.values())
+        for w in plan.words:
+            if w.portable or romanised:
+                present = _held(w, stats)
+            elif own_language or w.glosses:
+                present = any(stats.doc_freq("terms", t) > 0 for t in (w.term, *w.glosses))
+            else:
+                present = True  # nothing to judge it by
+            held[w.index] = held.get(w.index, False) or present
+            if own_language and w.portable and w.term.isalpha() and not names.get(w.index):
+                names[w.index] = _held(w, stats, rare_keys_only=True)
+    return any(held.values()), not all(names.values())
+
+
+def _script(lang: str) -> str | None:
+    """The script a language's passages are written in (the registry's)."""
+    entry = language(lang)
+    return entry.script if entry is not None else None
 
 
 def _title_terms(article: Article | None, seen: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -365,7 +390,7 @@ def _title_terms(article: Article | None, seen: dict[str, frozenset[str]]) -> fr
 def _score(
     question: Question, plan: Plan | None, stats: _PlanStats | None, passage: Passage,
     title: frozenset[str], bm25: float, cosine: float | None, qtype: str | None,
-    qnorms: set[str], latin_question: bool, weights: Weights, ranking: Ranking,
+    qnorms: set[str], question_script: str | None, weights: Weights, ranking: Ranking,
     said: Sequence[Statement] = (),
 ) -> _Candidate:
     f = Features(same_lang=float(passage.lang == question.lang))
@@ -384,7 +409,7 @@ def _score(
         f.bm25 = bm25 / stats.bound
         if said:
             f.statement = _strength(said, ranking)
-        cross_script = (passage.lang == "hi") == latin_question
+        cross_script = _script(passage.lang) != question_script
         support = supports(kinds, stats.key_idfs, cross_script, stats.specific)
     return _Candidate(passage, combine(f, weights), f, cosine, support, terms,
                       keys if plan is not None else frozenset())

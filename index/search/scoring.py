@@ -22,8 +22,9 @@ half; there is one set for the semantic stage on and one for it off (no vectors 
 its most specific word (the rarest; a name the corpus does not hold) and the semantic stage does
 not vouch for the first one (its cosine does not stand out from the 11th nearest passage's by
 ``DENSE_GAP``, ``DENSE_GAP_CROSS`` for a question in a language no passage is in, and it is
-at least ``DENSE_MIN_COSINE``; or no word of the question is in the corpus). A question
-naming someone or something no passage holds in any spelling is unanswered outright. Without
+at least ``DENSE_MIN_COSINE``; in a corpus under ``DENSE_MIN_PASSAGES`` it never vouches). A
+question naming someone or something no passage holds in any spelling, or none of whose words
+the corpus holds in any form, is unanswered outright, without asking the vectors. Without
 vectors, the first result must also cover half the question's weight.
 """
 
@@ -52,6 +53,8 @@ KEY_SUPPORT_IDF = 5.0  # a key-only match supports a word only when the key is t
 DENSE_GAP_RANK = 10  # the semantic stage vouches when the first result's cosine is …
 DENSE_GAP = 0.025  # … this far above the 11th nearest passage's (it stands out)
 DENSE_GAP_CROSS = 0.015  # … when no passage is in the question's language (words cannot meet)
+DENSE_MIN_PASSAGES = 100  # … and only in a corpus of other stories too: in a few articles on
+# one story the 11th nearest passage is as related as the first, and junk stands out as much
 DENSE_MIN_COSINE = 0.76  # and never below this cosine (e5-small: nothing related is that far)
 MIN_COVERAGE_NO_DENSE = 0.5  # without vectors: the first result's share of the question
 
@@ -190,11 +193,14 @@ def supports(
     kinds: Sequence[int], key_idfs: Sequence[float], cross_script: bool, wanted: Sequence[int]
 ) -> bool:
     """Whether a passage matches one of the ``wanted`` words: exactly, by glossary, or (across
-    scripts only) by a key that is rare in the passage's language."""
+    scripts only) by its key, when the key is rare in the passage's language or when another
+    question word meets the passage by key too (एलोन मस्क … वकील for "elon musk ke vakil": as in
+    ``word_features``, a passage meeting two question words by key alone is about them)."""
+    several = sum(1 for kind in kinds if kind == KEY) >= 2
     for i in wanted:
         if kinds[i] in (EXACT, GLOSS):
             return True
-        if kinds[i] == KEY and cross_script and key_idfs[i] >= KEY_SUPPORT_IDF:
+        if kinds[i] == KEY and cross_script and (several or key_idfs[i] >= KEY_SUPPORT_IDF):
             return True
     return False
 
@@ -202,16 +208,15 @@ def supports(
 def is_no_answer(
     lexical_support: bool, first_cosine: float | None, dense_cosines: Sequence[float],
     first_match: float, known: bool = True, absent_name: bool = False,
-    gap_needed: float = DENSE_GAP,
+    gap_needed: float = DENSE_GAP, n_passages: int = DENSE_MIN_PASSAGES,
 ) -> bool:
     """See the module's docstring."""
-    if absent_name:  # a name no passage holds in any spelling: the story is not in the corpus
-        return True
+    if absent_name or not known:  # a name no passage holds in any spelling, or no word of
+        return True  # the question at all: the story is not in the corpus, whatever is nearest
     if lexical_support:
         return False
-    if first_cosine is None or len(dense_cosines) <= DENSE_GAP_RANK:
+    if (first_cosine is None or len(dense_cosines) <= DENSE_GAP_RANK
+            or n_passages < DENSE_MIN_PASSAGES):
         return first_match < MIN_COVERAGE_NO_DENSE
-    if not known:  # no word of the question is in the corpus, in any spelling: what is
-        return True  # "close" to it is only odd text close to odd text ("zzyzx qwxv")
     gap = first_cosine - sorted(dense_cosines, reverse=True)[DENSE_GAP_RANK]
     return gap < gap_needed or first_cosine < DENSE_MIN_COSINE

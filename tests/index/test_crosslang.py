@@ -175,6 +175,31 @@ async def test_seed_questions_quote_both_articles_answers_in_the_top_3(
         assert any(wanted in text for text in texts), (wanted, texts)
 
 
+async def test_romanised_hindi_question_finds_the_lawyer_on_the_sample(tmp_path: Path) -> None:
+    """"elon musk ke vakil kaun hain": वकील (lawyer) meets "vakil" by sound, beside एलोन मस्क."""
+    answer = await _ask_sample(tmp_path, "elon musk ke vakil kaun hain", 3)
+    assert answer.quotes and "वकील एलेक्स स्पिरो" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "powered by Surfing Waves",  # a scraper's line, dropped from the article at ingest
+        "egg freezing pros and cons",
+        "click here to subscribe",
+        "What is the weather in Paris tomorrow?",
+        "who won the world cup",
+    ],
+)
+async def test_junk_and_unrelated_questions_on_the_sample_get_no_answer(
+    tmp_path: Path, question: str
+) -> None:
+    """Two articles on one story: nothing else is near enough to answer these, however the
+    vectors rank the story's passages."""
+    answer = await _ask_sample(tmp_path, question, 3)
+    assert answer.no_answer and not answer.quotes, [q.text for q in answer.quotes]
+
+
 @pytest.mark.parametrize(
     ("question", "top", "responses"),
     [

@@ -78,17 +78,22 @@ def test_the_most_specific_words_are_the_rarest() -> None:
 
 
 def test_support_across_scripts_needs_a_rare_key() -> None:
-    """An exact or glossary match supports; a key match only across scripts and when rare."""
+    """An exact or glossary match supports; a key match only across scripts, and when the key
+    is rare or another question word meets the passage by key too."""
     assert supports([EXACT], [0.0], cross_script=False, wanted=[0])
     assert not supports([KEY], [9.0], cross_script=False, wanted=[0])
     assert supports([KEY], [9.0], cross_script=True, wanted=[0])
     assert not supports([KEY], [1.0], cross_script=True, wanted=[0])
+    # "elon musk ke vakil": एलोन, मस्क and वकील all by key, none rare in a small corpus
+    assert supports([KEY, KEY, KEY], [1.0, 1.0, 2.0], cross_script=True, wanted=[2])
+    assert not supports([NONE, KEY], [1.0, 1.0], cross_script=True, wanted=[1])
 
 
 def test_no_answer_rules() -> None:
-    """A name held nowhere is unanswered; a lexical match answers; otherwise the semantic
-    stage must vouch (a first cosine standing out from the 11th), or, without it, the first
-    result must cover half the question."""
+    """A name held nowhere, or a question none of whose words the corpus holds, is unanswered
+    whatever the vectors say; a lexical match answers; otherwise the semantic stage must vouch
+    (a first cosine standing out from the 11th, in a corpus large enough for the 11th to be
+    background), or, without it, the first result must cover half the question."""
     assert is_no_answer(True, 0.9, [0.9] * 20, 1.0, absent_name=True)
     assert not is_no_answer(True, None, [], 0.1)
     assert is_no_answer(False, None, [], 0.4)
@@ -97,6 +102,10 @@ def test_no_answer_rules() -> None:
     assert not is_no_answer(False, 0.86, standing_out, 0.0)
     assert is_no_answer(False, 0.81, [0.81] + [0.80] * 19, 0.0)
     assert is_no_answer(False, 0.86, standing_out, 0.0, known=False)
+    assert is_no_answer(True, 0.9, standing_out, 1.0, known=False)  # the vectors are not asked
+    # a few articles on one story: nothing stands out from a background, so the words decide
+    assert is_no_answer(False, 0.86, standing_out, 0.0, n_passages=29)
+    assert not is_no_answer(False, 0.86, standing_out, 0.6, n_passages=29)
 
 
 def test_the_dense_feature_weighs_more_across_languages() -> None:
