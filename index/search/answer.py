@@ -39,7 +39,6 @@ from index.search.scoring import (
     DENSE_GAP,
     DENSE_GAP_CROSS,
     DENSE_MIN_COSINE,
-    KEY_SUPPORT_IDF,
     SUPPORT_DEPTH,
     WITH_DENSE,
     WITHOUT_DENSE,
@@ -285,7 +284,8 @@ def assemble(
             if bare:  # quoting sentences about them would answer another question
                 candidates = []
     unanswered = not candidates or is_no_answer(
-        any(c.support for c in candidates[:SUPPORT_DEPTH]), candidates[0].cosine,
+        any(c.support or c.features.statement > 0 for c in candidates[:SUPPORT_DEPTH]),
+        candidates[0].cosine,
         [h.score for h in dense], candidates[0].features.match,
         *_known(plans, stats, own, _script(question.lang) != question_script),
         DENSE_GAP if own else DENSE_GAP_CROSS, n_docs,
@@ -325,17 +325,11 @@ def _mentioned(candidates: Sequence[_Candidate], per_lang: Mapping[str, _PlanSta
     return len(articles)
 
 
-def _held(w: Word, stats: Counts, rare_keys_only: bool = False) -> bool:
-    """Whether some passage holds the word: its term, a glossary counterpart or its key (with
-    ``rare_keys_only``, a key few passages hold: a common one is as likely a sound-alike)."""
+def _held(w: Word, stats: Counts) -> bool:
+    """Whether some passage holds the word: its term, a glossary counterpart or its key."""
     if any(stats.doc_freq("terms", t) > 0 for t in (w.term, *w.glosses)):
         return True
-    n_docs = stats.num_docs() or 1
-    for key in (w.key, w.alt_key):
-        df = stats.doc_freq("keys", key) if key else 0
-        if df > 0 and (not rare_keys_only or idf(df, n_docs) >= KEY_SUPPORT_IDF):
-            return True
-    return False
+    return any(stats.doc_freq("keys", key) > 0 for key in (w.key, w.alt_key) if key)
 
 
 def _known(
@@ -356,7 +350,7 @@ def _known(
     plain word of a language no passage is in, with no glossary counterpart, cannot be judged
     absent: there the vectors decide."""
     held: dict[int, bool] = {}  # question word → held somewhere in some form, or unjudgeable
-    names: dict[int, bool] = {}  # … and, for names, held by term or by a rare key
+    names: dict[int, bool] = {}  # … the same, for names only
     for plan in plans:
         for w in plan.words:
             if w.portable or romanised:
@@ -367,7 +361,7 @@ def _known(
                 present = True  # nothing to judge it by
             held[w.index] = held.get(w.index, False) or present
             if own_language and w.portable and w.term.isalpha() and not names.get(w.index):
-                names[w.index] = _held(w, stats, rare_keys_only=True)
+                names[w.index] = present
     return any(held.values()), not all(names.values())
 
 

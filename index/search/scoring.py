@@ -19,13 +19,15 @@ The weights were set on half of each evaluation set's dev questions and checked 
 half; there is one set for the semantic stage on and one for it off (no vectors yet).
 
 ``no_answer``: a question is unanswered when none of the first ``SUPPORT_DEPTH`` results matches
-its most specific word (the rarest; a name the corpus does not hold) and the semantic stage does
-not vouch for the first one (its cosine does not stand out from the 11th nearest passage's by
-``DENSE_GAP``, ``DENSE_GAP_CROSS`` for a question in a language no passage is in, and it is
-at least ``DENSE_MIN_COSINE``; in a corpus under ``DENSE_MIN_PASSAGES`` it never vouches). A
-question naming someone or something no passage holds in any spelling, or none of whose words
-the corpus holds in any form, is unanswered outright, without asking the vectors. Without
-vectors, the first result must also cover half the question's weight.
+its most specific word (the rarest; a name the corpus does not hold) or holds a statement by
+the speaker it asks about, the first result does not match ``MIN_COVERAGE`` of its weight
+(a rare word of the question, "ngomong", "duit", need not be in the answer), and the semantic
+stage does not vouch for the first one (its cosine does not stand out from the 11th nearest
+passage's by ``DENSE_GAP``, ``DENSE_GAP_CROSS`` for a question in a language no passage is
+in, and it is at least ``DENSE_MIN_COSINE``; in a corpus under ``DENSE_MIN_PASSAGES`` it never
+vouches). A question naming someone or something no passage holds in any spelling, or none of
+whose words the corpus holds in any form, is unanswered outright, without asking the vectors.
+Without vectors, the first result must also cover half the question's weight.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ DENSE_MIN_PASSAGES = 100  # … and only in a corpus of other stories too: in a 
 # one story the 11th nearest passage is as related as the first, and junk stands out as much
 DENSE_MIN_COSINE = 0.76  # and never below this cosine (e5-small: nothing related is that far)
 MIN_COVERAGE_NO_DENSE = 0.5  # without vectors: the first result's share of the question
+MIN_COVERAGE = 2 / 3  # with or without: a first result matching this much of it is an answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +216,7 @@ def is_no_answer(
     """See the module's docstring."""
     if absent_name or not known:  # a name no passage holds in any spelling, or no word of
         return True  # the question at all: the story is not in the corpus, whatever is nearest
-    if lexical_support:
+    if lexical_support or first_match >= MIN_COVERAGE:
         return False
     if (first_cosine is None or len(dense_cosines) <= DENSE_GAP_RANK
             or n_passages < DENSE_MIN_PASSAGES):

@@ -106,6 +106,11 @@ def test_no_answer_rules() -> None:
     # a few articles on one story: nothing stands out from a background, so the words decide
     assert is_no_answer(False, 0.86, standing_out, 0.0, n_passages=29)
     assert not is_no_answer(False, 0.86, standing_out, 0.6, n_passages=29)
+    # the question's rarest word missed ("ngomong"), nothing stands out, but the first result
+    # holds most of the question: an answer; half of it is not enough when vectors are there
+    flat = [0.86] + [0.85] * 19
+    assert not is_no_answer(False, 0.86, flat, 0.7)
+    assert is_no_answer(False, 0.86, flat, 0.5)
 
 
 def test_the_dense_feature_weighs_more_across_languages() -> None:
