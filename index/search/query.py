@@ -19,6 +19,7 @@ from index.data import lines, word_list
 from index.errors import BadQuestion
 from index.lang import latin_served, served
 from index.lang.identify import dominant_script, normalize_lang
+from index.statements.cues import rules_for
 
 __all__ = ["MAX_QUESTION_CHARS", "Question", "parse_question", "reporting_stems"]
 
@@ -147,45 +148,68 @@ def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...
     ['लूथर']
     >>> parse_question("Which new treat did McDonald's add to its menu?").speaker
     ()
+    >>> [w.text for w in parse_question("what did will smith say about the ban?").speaker]
+    ['will', 'smith']
+    >>> parse_question("what did his lawyer say?").speaker
+    ()
     """
     verbs, shapes = _speaker_shapes(lists)
     not_name = word_list("stopwords", lists) | word_list("questions", lists) | verbs
     name = [(n not in not_name or is_acronym(w.text)) and any(c.isalnum() for c in n)
             for w, n in zip(words, norms, strict=True)]
+    never = _never_names(lists) | word_list("questions", lists) | verbs
+    # A common word may begin a name when a name word follows it ("will smith"), unless it is
+    # an article, a pronoun or a word the language's statement data says never begins one
+    # ("his lawyer", "the minister").
+    opens = [n not in never and i + 1 < len(name) and name[i + 1]
+             for i, n in enumerate(norms)]
     for shape in shapes:
         starts = [0] if shape[:1] == ("^",) else range(len(norms))
         body = shape[1:] if shape[:1] == ("^",) else shape
         for start in starts:
-            span = _match(body, norms, name, verbs, start)
+            span = _match(body, norms, name, verbs, start, opens=opens)
             if span is not None:
                 return tuple(words[span[0] : span[1]])
     return ()
 
 
+@cache
+def _never_names(lists: str) -> frozenset[str]:
+    """Words that never begin a speaker's name in ``lists``' language (its statement data:
+    articles, pronouns, first-person words, sentence openers, prepositions, connectors);
+    empty for a language without statement data, where no common word begins a name."""
+    rules = rules_for(lists)
+    if rules is None:
+        return frozenset(word_list("stopwords", lists))
+    return (rules.not_names | rules.determiners | rules.pronouns | rules.first_person
+            | rules.prepositions | rules.connectors)
+
+
 def _match(
     shape: tuple[str, ...], norms: list[str], name: list[bool], verbs: frozenset[str], at: int,
-    speaker: tuple[int, int] | None = None,
+    speaker: tuple[int, int] | None = None, opens: list[bool] | None = None,
 ) -> tuple[int, int] | None:
     """Where ``{X}`` stands when ``shape`` matches the words from ``at`` on (None: no match).
-    ``{X}`` takes every name word in a row there (at most ``_SPEAKER_WORDS``)."""
+    ``{X}`` takes every name word in a row there (at most ``_SPEAKER_WORDS``), the first of
+    them also a common word that ``opens`` a name."""
     if not shape:
         return speaker
     token, rest = shape[0], shape[1:]
     if token == "*":
         for skip in range(len(norms) - at + 1):
-            found = _match(rest, norms, name, verbs, at + skip, speaker)
+            found = _match(rest, norms, name, verbs, at + skip, speaker, opens)
             if found is not None:
                 return found
         return None
     if token == "{X}":
-        end = at
+        end = at + 1 if opens and at < len(norms) and opens[at] else at
         while end < len(norms) and name[end] and end - at < _SPEAKER_WORDS:
             end += 1
         if end == at or (end < len(norms) and name[end]):
             return None
-        return _match(rest, norms, name, verbs, end, (at, end))
+        return _match(rest, norms, name, verbs, end, (at, end), opens)
     if at < len(norms) and (norms[at] == token or (token == "{VERB}" and norms[at] in verbs)):
-        return _match(rest, norms, name, verbs, at + 1, speaker)
+        return _match(rest, norms, name, verbs, at + 1, speaker, opens)
     return None
 
 
