@@ -152,6 +152,8 @@ def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...
     ['will', 'smith']
     >>> parse_question("what did his lawyer say?").speaker
     ()
+    >>> [w.text for w in parse_question("भीड़ पर ठाकरे ने क्या कहा?").speaker]
+    ['ठाकरे']
     """
     verbs, shapes = _speaker_shapes(lists)
     not_name = word_list("stopwords", lists) | word_list("questions", lists) | verbs
@@ -176,10 +178,11 @@ def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...
 @cache
 def _never_names(lists: str) -> frozenset[str]:
     """Words that never begin a speaker's name in ``lists``' language (its statement data:
-    articles, pronouns, first-person words, sentence openers, prepositions, connectors);
-    empty for a language without statement data, where no common word begins a name."""
+    articles, pronouns, first-person words, sentence openers, prepositions, connectors).
+    Only a language whose names are capitalised words has such data; elsewhere (Hindi: "भीड़
+    पर ठाकरे", the postposition belongs to the words before it) no common word begins one."""
     rules = rules_for(lists)
-    if rules is None:
+    if rules is None or not rules.capitalised:
         return frozenset(word_list("stopwords", lists))
     return (rules.not_names | rules.determiners | rules.pronouns | rules.first_person
             | rules.prepositions | rules.connectors)
