@@ -12,6 +12,8 @@ from index.search.answer_types import answer_kinds, question_type
     ("How much did Elon Musk pay for Twitter?", "amount"),
     ("berapa harga beras di pasar?", "amount"),
     ("मुंबई में कितने लोग बीमार हैं?", "amount"),
+    ("How hot could the heat wave get?", "amount"),  # a measure: degrees, metres, years
+    ("seberapa tinggi abu letusan gunung itu?", "amount"),
     ("When does the bridge open?", "date"),
     ("tahun berapa jembatan dibuka?", "date"),  # a year is a number too: the date cue wins
     ("बैठक कब होगी?", "date"),
