@@ -165,34 +165,48 @@ def _made_of(short: str, words: list[str]) -> bool:
     letters = spelled_letters(short)
     target = (letters or short).lower()
     linking = _linking()
+    if words and (first := norm(words[0])) not in linking and not first.startswith(target[:1]):
+        return False  # (the first word is not skipped, so it gives the first letter: most
+        #   windows ``_long_form`` tries fail here, before every word is normalised)
     lowered = [norm(w) for w in words]
     if sum(w not in linking for w in lowered) < 2:
         return False
-    known: dict[tuple[int, int, int], bool] = {}  # fits, memoised
+    return _Fit(target, lowered, linking).fits(0, 0, 0)
 
-    def fits(t: int, w: int, used: int) -> bool:
+
+class _Fit:
+    """``_made_of``'s search, memoised. A class rather than nested functions: those refer to
+    each other through closure cells, a cycle only the garbage collector frees, made for
+    every window tried."""
+
+    __slots__ = ("known", "linking", "lowered", "target")
+
+    def __init__(self, target: str, lowered: list[str], linking: frozenset[str]) -> None:
+        self.target, self.lowered, self.linking = target, lowered, linking
+        self.known: dict[tuple[int, int, int], bool] = {}
+
+    def fits(self, t: int, w: int, used: int) -> bool:
         """Whether ``target[t:]`` is made of ``lowered[w:]`` (``used`` words used so far)."""
         key = (t, w, used)
-        if key not in known:
-            known[key] = _fits(t, w, used)
-        return known[key]
+        if key not in self.known:
+            self.known[key] = self._fits(t, w, used)
+        return self.known[key]
 
-    def _fits(t: int, w: int, used: int) -> bool:
+    def _fits(self, t: int, w: int, used: int) -> bool:
+        target, lowered = self.target, self.lowered
         if t == len(target):
             return w == len(lowered) and used >= 2
         if w >= len(lowered):
             return False
-        if lowered[w] in linking and fits(t, w + 1, used):
+        if lowered[w] in self.linking and self.fits(t, w + 1, used):
             return True
         word = lowered[w]
         for size in range(1, len(word) + 1):
             if target[t : t + size] != word[:size]:
                 break
-            if fits(t + size, w + 1, used + 1):
+            if self.fits(t + size, w + 1, used + 1):
                 return True
         return False
-
-    return fits(0, 0, 0)
 
 
 def alias_map(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:

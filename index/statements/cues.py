@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -142,7 +142,7 @@ class Rules:
     related: tuple[str, ...] = ()
     cues_by_first: dict[str, tuple[tuple[Entry, Cue], ...]] = field(default_factory=dict)
     first_words: frozenset[str] = frozenset()  # the first word of every cue phrase
-    _flags: dict[str, int] = field(default_factory=dict)  # word_flags, memoised
+    _flags: dict[str, int] = field(default_factory=dict)  # word_flags: ``_flag_table``
 
     def lookup(self, entry: Entry) -> list[Cue]:
         """The cues whose words are exactly ``entry``."""
@@ -178,25 +178,28 @@ class Rules:
     def word_flags(self, word: str) -> int:
         """What the (normalised) word is in this language's data, as bit flags (several-word
         titles, roles, stand-ins and statement nouns flag their words in ``multi_flags``)."""
-        hit = self._flags.get(word)
-        if hit is None:
-            hit = self._flags[word] = self._word_flags(word)
-        return hit
+        return self._flag_table().get(word, 0)
 
-    def flags_of_words(self, normed: list[str]) -> list[int]:
-        """``word_flags`` of each word: one dictionary look-up a word once all were seen."""
-        known = self._flags
-        try:
-            return [known[w] for w in normed]
-        except KeyError:  # a word not seen before
-            return [self.word_flags(w) for w in normed]
+    def flags_of_words(self, normed: Sequence[str]) -> list[int]:
+        """``word_flags`` of each word: one dictionary look-up a word."""
+        get = self._flag_table().get
+        return [get(w, 0) for w in normed]
 
-    def _word_flags(self, word: str) -> int:
-        f = 0
+    def _flag_table(self) -> dict[str, int]:
+        """Every word the data flags → its flags, made once: a word missing from it has none,
+        so reading a sentence never tests a word against each of the word lists."""
+        table = self._flags
+        if not table:
+            table.update(self._word_table())
+        return table
+
+    def _word_table(self) -> dict[str, int]:
+        table: dict[str, int] = {}
         for phrases, flag in ((self.titles, TITLE), (self.roles, ROLE),
                               (self.stand_ins, STAND), (self.statement_nouns, STMT)):
-            if word in phrases:
-                f |= flag
+            for first, group in phrases.by_first.items():
+                if any(len(p) == 1 for p in group):  # (as ``first in phrases``)
+                    table[first] = table.get(first, 0) | flag
         for members, flag in ((self.org_words, ORG), (self.role_complements, COMP),
                             (self.particles, PART), (self.links, LINK),
                             (self.determiners, DET),
@@ -206,11 +209,11 @@ class Rules:
                             (self.first_person, FIRST), (self.pronouns, PRON),
                             (self.gap_words, GAP), (self.time_words, TIME),
                             (self.negations, NEG), (self.first_words, CUE)):
-            if word in members:
-                f |= flag
-        return f
+            for word in members:
+                table[word] = table.get(word, 0) | flag
+        return table
 
-    def multi_flags(self, normed: list[str], flags: list[int]) -> None:
+    def multi_flags(self, normed: Sequence[str], flags: list[int]) -> None:
         """Add to ``flags`` the flags of several-word entries found in ``normed``."""
         starts = _multi_starts(self.lang)
         if starts.keys().isdisjoint(normed):

@@ -61,9 +61,12 @@ def extract_statements(
         In article order, the title's last; a joint statement gives one per speaker.
     """
     article = Article(passages)
-    raws = article.read()
-    headline = _headline(title, passages, raws, article)
-    return _resolve(article, raws + headline)
+    try:
+        raws = article.read()
+        headline = _headline(title, passages, raws, article)
+        return _resolve(article, raws + headline)
+    finally:
+        article.release()
 
 
 # --- the title ------------------------------------------------------------------------------------

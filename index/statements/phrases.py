@@ -115,12 +115,13 @@ class Toks:
 
 def _columns(
     looks: list[tuple[str, bool, bool, bool]]
-) -> tuple[list[str], list[bool], list[bool], list[bool]]:
-    """``_looks`` of each word as four lists: norms, caps, acronyms, Devanagari."""
+) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]]:
+    """``_looks`` of each word as four tuples (never changed, so not copied into lists):
+    norms, caps, acronyms, Devanagari."""
     if not looks:
-        return [], [], [], []
+        return (), (), (), ()
     norms, caps, acronyms, deva = zip(*looks, strict=True)
-    return list(norms), list(caps), list(acronyms), list(deva)
+    return norms, caps, acronyms, deva
 
 
 def flags_of(toks: Toks, rules: Rules) -> list[int]:

@@ -118,6 +118,10 @@ class Passage:
         """Whether its sentences have been made (read, or looked at around a quote)."""
         return self._sentences is not None
 
+    def forget(self) -> None:
+        """Drop the sentences made (``Article.release``)."""
+        self._sentences = None
+
     @property
     def sentences(self) -> list[Sentence]:
         if self._sentences is None:
