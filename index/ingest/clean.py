@@ -5,7 +5,9 @@ read-time lines ("3 min read"), share and comment widgets, "Baca Juga:" teasers 
 and the headline repeated once or twice. The rules:
 
 0. control and bidirectional-formatting characters go (``index.text.strip_controls``);
-1. lines matching a pattern of ``index/data/boilerplate.txt`` go, wherever they are;
+1. lines matching a pattern of ``index/data/boilerplate.txt`` go, wherever they are, and a
+   publisher's note of ``boilerplate-notes.txt`` glued to a line ("(This story has not been
+   edited by … and is auto-generated from a syndicated feed.)") is cut from it;
 2. before the first body line (a real sentence: enough words, ending like a sentence), and after
    the last one, short lines that do not end like a sentence go (menus, taglines, teasers);
 3. lines that repeat the title (also with " - Outlet" after it) or an earlier line go.
@@ -42,6 +44,17 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE)
 
 
+@cache
+def _notes() -> re.Pattern[str] | None:
+    rules = data_lines("boilerplate-notes.txt")
+    return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE) if rules else None
+
+
+def _without_notes(line: str) -> str:
+    notes = _notes()
+    return line if notes is None else " ".join(notes.sub(" ", line).split())
+
+
 def _canon(line: str) -> str:
     """A comparison form of a line: NFKC, case-folded, spaces and dashes collapsed."""
     line = unicodedata.normalize("NFKC", line).casefold()
@@ -76,7 +89,7 @@ def clean_article(text: str, title: str | None = None) -> Cleaned:
     ('The Big Story', 'It began on Monday with a long letter.')
     """
     boilerplate = _boilerplate()
-    raw = [" ".join(strip_controls(line).split()) for line in text.splitlines()]
+    raw = [_without_notes(" ".join(strip_controls(line).split())) for line in text.splitlines()]
     candidates = [line for line in raw if line and not boilerplate.fullmatch(line)]
     body = [i for i, line in enumerate(candidates) if _is_body(line)]
     if not body:

@@ -160,6 +160,11 @@ def test_hindi_seed_keeps_real_sentences_verbatim() -> None:
         "Home > News > Business",
         "© 2023 Example Media",
         "12",
+        "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news.",
+        "Get our free weekly newsletter Sign up for CNN Opinion's newsletter.",
+        "Support local journalism. Subscribe to azcentral.com today.",
+        "The Short List is a snappy news roundup. Subscribe to the newsletter here.",
+        '(You can get "5 Things You Need to Know Today" delivered to your inbox daily.)',
     ],
 )
 def test_boilerplate_line_is_removed_anywhere(junk: str) -> None:
@@ -168,6 +173,33 @@ def test_boilerplate_line_is_removed_anywhere(junk: str) -> None:
                  f"{BODY_1}\n{BODY_2}\n{junk}"):
         cleaned = clean_article(text)
         assert cleaned.text == f"{BODY_1}\n{BODY_2}", text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "(This story has not been edited by Example staff and is auto-generated from a "
+        "syndicated feed.)",
+        "(यह आर्टिकल एजेंसी फीड से ऑटो-अपलोड हुआ है। इसे एक्जाम्पल.कॉम की टीम ने एडिट नहीं किया है।)",
+    ],
+)
+def test_a_publishers_note_glued_to_the_last_line_is_cut(note: str) -> None:
+    """The line stays, the syndicated-feed disclaimer at its end goes."""
+    cleaned = clean_article(f"{BODY_1}\n{BODY_2}{note}")
+    assert cleaned.text == f"{BODY_1}\n{BODY_2}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Readers who subscribe to the paper's print edition will pay more from June.",
+        "She said she had signed up for the newsletter after the floods.",
+        "The report has not been edited by the ministry, the spokesman said on Monday.",
+    ],
+)
+def test_sentences_about_subscribing_are_not_calls_to_action(sentence: str) -> None:
+    cleaned = clean_article(f"{BODY_1}\n{sentence}\n{BODY_2}")
+    assert sentence in cleaned.text.split("\n")
 
 
 def test_short_lead_lines_are_menus_and_the_last_is_the_title() -> None:
