@@ -159,7 +159,7 @@ def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...
     not_name = word_list("stopwords", lists) | word_list("questions", lists) | verbs
     name = [(n not in not_name or is_acronym(w.text)) and any(c.isalnum() for c in n)
             for w, n in zip(words, norms, strict=True)]
-    never = _never_names(lists) | word_list("questions", lists) | verbs
+    never = _never_names(lists)
     # A common word may begin a name when a name word follows it ("will smith"), unless it is
     # an article, a pronoun or a word the language's statement data says never begins one
     # ("his lawyer", "the minister").
@@ -177,14 +177,17 @@ def _speaker(words: list[Word], norms: list[str], lists: str) -> tuple[Word, ...
 
 @cache
 def _never_names(lists: str) -> frozenset[str]:
-    """Words that never begin a speaker's name in ``lists``' language (its statement data:
-    articles, pronouns, first-person words, sentence openers, prepositions, connectors).
-    Only a language whose names are capitalised words has such data; elsewhere (Hindi: "भीड़
-    पर ठाकरे", the postposition belongs to the words before it) no common word begins one."""
+    """Words that never begin a speaker's name in ``lists``' language: question words, the
+    say-verbs, and its statement data's articles, pronouns, first-person words, sentence
+    openers, prepositions and connectors. Only a language whose names are capitalised words has
+    such data; elsewhere (Hindi: "भीड़ पर ठाकरे", the postposition belongs to the words before
+    it) no common word begins one."""
+    verbs, _shapes = _speaker_shapes(lists)
+    asking = word_list("questions", lists) | verbs
     rules = rules_for(lists)
     if rules is None or not rules.capitalised:
-        return frozenset(word_list("stopwords", lists))
-    return (rules.not_names | rules.determiners | rules.pronouns | rules.first_person
+        return asking | word_list("stopwords", lists)
+    return (asking | rules.not_names | rules.determiners | rules.pronouns | rules.first_person
             | rules.prepositions | rules.connectors)
 
 
