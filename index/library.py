@@ -54,8 +54,6 @@ log = logging.getLogger(__name__)
 DB_NAME = "storybot.sqlite3"
 INDEX_DIR = "index"
 VECTORS_DIR = "vectors"
-_LOAD_WAIT_S = 5.0  # how long a question waits for the vector index to load after start
-_SAID_ROWS = 1000  # "what did X say?": statements of the scope's newest articles read
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +89,10 @@ class Library(Reader):
         )
         self.statements = StatementIndex(store)
         self.speakers = Speakers(store)
-        indexes = (search, self.statements)  # kept in step right after every write
-        servers = Servers(store, indexes, self.embedding)
+        self._indexes = (search, self.statements)  # kept in step right after every write
+        servers = Servers(store, self._indexes, self.embedding)
         super().__init__(store, search, servers)
-        self.ingest = Ingestor(store, indexes, self.articles_added, write_lock)
+        self.ingest = Ingestor(store, self._indexes, self.articles_added, write_lock)
         self.live = LiveStore(store)
         self.feeds = Feeds(self.live, self.ingest, me=self.holder, claim_for=schedule.claim_for)
         self.alerts = Alerts(self.live, Reader(store, search, servers), self.speakers,
@@ -121,9 +119,7 @@ class Library(Reader):
 
     async def _catch_up(self) -> int:
         """The search index and the statements, after ingests by other processes."""
-        changed = await self.search.sync()
-        changed += await self.statements.sync()
-        return changed
+        return sum([await index.sync() for index in self._indexes])
 
     def _wake(self, *names: str) -> None:
         for name in names:
@@ -194,8 +190,7 @@ class Library(Reader):
                     not await store.count_articles())  # a corpus being filled never needs it
                 if loaded_sample:
                     await library._load_sample()
-            await search.sync()
-            await library.statements.sync()
+            await library._catch_up()
             if library.semantic is not None:
                 library.semantic.start_loading()
                 if loaded_sample and library.embedding is not None:  # two articles: their
@@ -254,7 +249,7 @@ class Library(Reader):
         ``index.asking.Asker.ask``); ``scope`` by default what the command line sees."""
         return await self._asker.ask(question, k=k, source=source, lang=lang,
                                      scope=scope or await self.scope(), depth=depth,
-                                     ranking=ranking or self.ranking)
+                                     ranking=ranking)
 
     async def quotes(
         self, who: str, *, scope: Scope | None = None, guild_id: int | None = None,

@@ -288,10 +288,6 @@ class Said:
     lang: str
     also_in: tuple[Article, ...] = ()
 
-    @property
-    def passage_id(self) -> str:
-        return f"{self.article.id}:{self.position}"
-
 
 @dataclass(frozen=True, slots=True)
 class Timeline:

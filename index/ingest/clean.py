@@ -39,15 +39,20 @@ class Cleaned:
 
 
 @cache
-def _boilerplate() -> re.Pattern[str]:
-    rules = data_lines("boilerplate.txt")
-    return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE)
-
-
-@cache
-def _notes() -> re.Pattern[str] | None:
-    rules = data_lines("boilerplate-notes.txt")
+def _rules(name: str) -> re.Pattern[str] | None:
+    """The patterns of data file ``name`` as one case-insensitive regex (None: no rules)."""
+    rules = data_lines(name)
     return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE) if rules else None
+
+
+def _boilerplate() -> re.Pattern[str]:
+    pattern = _rules("boilerplate.txt")
+    assert pattern is not None, "index/data/boilerplate.txt holds no rules"
+    return pattern
+
+
+def _notes() -> re.Pattern[str] | None:
+    return _rules("boilerplate-notes.txt")
 
 
 def _without_notes(line: str) -> str:

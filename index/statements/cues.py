@@ -90,15 +90,6 @@ class _PhraseSet:
                 grouped.setdefault(phrase[0], set()).add(phrase)
         return cls({k: tuple(sorted(v, key=len, reverse=True)) for k, v in grouped.items()})
 
-    def match(self, normed: list[str], i: int) -> int:
-        """How many words of ``normed`` from ``i`` one phrase covers (0 when none does)."""
-        for phrase in self.by_first.get(normed[i], ()):  # longest first
-            if tuple(normed[i : i + len(phrase)]) == phrase:
-                return len(phrase)
-        return 0
-
-    def __contains__(self, word: object) -> bool:
-        return any(len(p) == 1 for p in self.by_first.get(str(word), ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +189,7 @@ class Rules:
         for phrases, flag in ((self.titles, TITLE), (self.roles, ROLE),
                               (self.stand_ins, STAND), (self.statement_nouns, STMT)):
             for first, group in phrases.by_first.items():
-                if any(len(p) == 1 for p in group):  # (as ``first in phrases``)
+                if any(len(p) == 1 for p in group):  # a one-word entry
                     table[first] = table.get(first, 0) | flag
         for members, flag in ((self.org_words, ORG), (self.role_complements, COMP),
                             (self.particles, PART), (self.links, LINK),
