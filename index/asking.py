@@ -94,7 +94,7 @@ class Asker:
                         if (not lang or p.lang in langs)
                         and (not source or source.lower() in articles[p.article_id].outlets)}
         stats, extra_bm25, cosines = await asyncio.to_thread(
-            self._figures, parsed, plans, set(found), [*near, *said], passages, semantic
+            self._figures, parsed, plans, set(found), near, [*said], passages, semantic
         )
         return await run_cpu(
             assemble, parsed, plans, hits, dense, passages, articles, stats, extra_bm25,
@@ -156,18 +156,19 @@ class Asker:
 
     def _figures(
         self, question: Question, plans: Sequence[Plan], found: set[tuple[str, int]],
-        others: Sequence[tuple[str, int]], passages: Mapping[tuple[str, int], Any],
-        semantic: SemanticStage | None,
+        near: Sequence[tuple[str, int]], said: Sequence[tuple[str, int]],
+        passages: Mapping[tuple[str, int], Any], semantic: SemanticStage | None,
     ) -> tuple[Statistics, dict[tuple[str, int], float], dict[tuple[str, int], float]]:
         """What ranking needs besides the candidates, from the engine and the vector index (a
-        worker thread): corpus statistics, the BM25 scores of the ``others`` (candidates the
-        BM25 search did not return: found by meaning or by the statement index), and the
-        cosines of the candidates the semantic stage did not return."""
+        worker thread): corpus statistics, the BM25 scores of the candidates the BM25 search
+        did not return (found by meaning, ``near``, or by the statement index, ``said``), and
+        the cosines of the candidates the semantic stage did not return (only when it returned
+        some: without them ranking uses no cosine at all)."""
         engine = self.search.engine
         stats = fetch_statistics(engine, plans, [question.lang])
         by_lang = {plan.lang: plan for plan in plans}
         missing: dict[str, list[tuple[str, int]]] = {}
-        for key in dict.fromkeys(others):
+        for key in dict.fromkeys([*near, *said]):
             passage = passages.get(key)
             if key not in found and passage is not None and passage.lang in by_lang:
                 missing.setdefault(passage.lang, []).append(key)
@@ -175,9 +176,11 @@ class Asker:
         for lang, keys in missing.items():
             extra.update(engine.scores(by_lang[lang].query, keys))
         cosines: dict[tuple[str, int], float] = {}
-        if semantic is not None:
+        if semantic is not None and near:
+            nearest = set(near)
             cosines = semantic.cosines_for(question.text)(
-                [key for key in dict.fromkeys([*found, *others]) if key in passages]
+                [key for key in dict.fromkeys([*found, *said])
+                 if key in passages and key not in nearest]
             )
         return stats, extra, cosines
 
