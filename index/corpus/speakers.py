@@ -33,7 +33,7 @@ from index.store import Store
 from index.store.statements import StatementStore
 from index.text import quote_key
 
-__all__ = ["TIMELINE_LIMIT", "Entity", "SpeakerSummary", "Speakers", "mentions"]
+__all__ = ["TIMELINE_LIMIT", "About", "Entity", "SpeakerSummary", "Speakers"]
 
 _ALIASES_FOR_S = 60.0  # a server's alias map is rebuilt at most this often (or on a change)
 _TIMELINE_ROWS = 5000  # statements read for one timeline, newest first
@@ -128,6 +128,7 @@ class Speakers:
         heads |= await self.store.citations(
             {a for a, s in found if s.position < 0 and a not in heads})
         entries: dict[str, Said] = {}
+        holds_about = About(about) if about else None
         for article_id, statement in found:
             article = heads.get(article_id)
             passage = passages.get((article_id, statement.position))
@@ -136,7 +137,7 @@ class Speakers:
             if article is None or not text:
                 continue
             start, end = statement.sentence
-            if about and not mentions(text, statement.lang or article.lang, about):
+            if holds_about and not holds_about(text, statement.lang or article.lang):
                 continue
             key = quote_key(text[start:end])
             known = entries.get(key)
@@ -168,21 +169,37 @@ def _shapes(names: Iterable[str]) -> set[str]:
     return {shape for name in names for shape in name_shapes(strip_titles(name))}
 
 
-def mentions(text: str, lang: str, about: str) -> bool:
-    """Whether ``text`` (in ``lang``) holds one of the ``about`` words: its term, a glossary
-    counterpart in the text's language, or its phonetic key."""
-    analyser = analyzer_for(lang)
-    analysed = analyser.words_with_terms(text)
-    terms = {t for _w, t, _k in analysed}
-    keys = {k for _w, _t, k in analysed if k}
-    about_lang = parse_question(about).lists
-    for word in words(about):
-        result = analyser.word(word)
-        if result is None:
-            continue
-        term, key = result
-        if term in terms or (key and key in keys):
-            return True
-        if not terms.isdisjoint(translations(word, about_lang, lang)):
-            return True
-    return False
+class About:
+    """The ``about`` words of a timeline or a follow, analysed once per article language:
+    ``about(text, lang)`` says whether ``text`` (in ``lang``) holds one of them, by its term, a
+    glossary counterpart in the text's language, or its phonetic key."""
+
+    def __init__(self, about: str) -> None:
+        self.about = about
+        self._lists = parse_question(about).lists
+        self._words = words(about)
+        self._wanted: dict[str, list[tuple[str, str | None, frozenset[str]]]] = {}
+
+    def _for(self, lang: str) -> list[tuple[str, str | None, frozenset[str]]]:
+        """Each about word as ``lang``'s analyser sees it: term, key, glossary counterparts."""
+        wanted = self._wanted.get(lang)
+        if wanted is None:
+            analyser = analyzer_for(lang)
+            wanted = []
+            for word in self._words:
+                result = analyser.word(word)
+                if result is not None:
+                    term, key = result
+                    wanted.append((term, key, frozenset(translations(word, self._lists, lang))))
+            self._wanted[lang] = wanted
+        return wanted
+
+    def __call__(self, text: str, lang: str) -> bool:
+        wanted = self._for(lang)
+        if not wanted:
+            return False
+        analysed = analyzer_for(lang).words_with_terms(text)
+        terms = {t for _w, t, _k in analysed}
+        keys = {k for _w, _t, k in analysed if k}
+        return any(term in terms or (key and key in keys) or not terms.isdisjoint(glosses)
+                   for term, key, glosses in wanted)

@@ -27,7 +27,7 @@ from typing import Any
 
 from index.analysis.tokenizers import words
 from index.corpus.reading import Reader
-from index.corpus.speakers import Entity, Speakers, SpeakerSummary, mentions
+from index.corpus.speakers import About, Entity, Speakers, SpeakerSummary
 from index.errors import BadInput, NotFound
 from index.models import AlertPost, Article, Follow, FoundAlert, Passage
 from index.signals import AlertsQueued, Signal
@@ -67,11 +67,12 @@ def _text_of(item: _Item, statement: Statement) -> str:
 def _find(watches: Sequence[_Watch], items: Sequence[_Item]) -> list[FoundAlert]:
     """One alert per watch and article holding statements by its entity (a worker thread)."""
     found = []
+    holds_about = {id(w): About(w.follows[0].about) for w in watches if w.follows[0].about}
     for item in items:
         for watch in watches:
-            about = watch.follows[0].about
+            about = holds_about.get(id(watch))
             hits = [s for s in item.statements if watch.entity.said(s) and (
-                not about or mentions(_text_of(item, s), s.lang or item.article.lang, about))]
+                about is None or about(_text_of(item, s), s.lang or item.article.lang))]
             if not hits:
                 continue
             best = min(hits, key=lambda s: s.alert_order)
