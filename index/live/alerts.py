@@ -231,20 +231,30 @@ class Alerts:
         if not post.summary:
             await self.live.set_message(post.follow.id, post.quote_key, message_id)
 
-    async def _passage(self, row: Any) -> tuple[Passage | None, Article | None]:
-        """The passage an alert quotes (the title, for a headline) and its article."""
-        if int(row.passage_position) == TITLE_POSITION:
-            heads = await self.reader.citations([row.article_id])
-            article = heads.get(row.article_id)
-            if article is None or not article.title:
-                return None, article
-            return Passage(f"{article.id}:title", article.id, TITLE_POSITION, article.title, 0,
-                           len(article.title), article.lang), article
-        found, heads = await self.reader.quotable([(row.article_id, row.passage_position)])
-        return found.get((row.article_id, row.passage_position)), heads.get(row.article_id)
+    async def _passages(self, rows: Sequence[Any]) -> list[tuple[Passage | None, Article | None]]:
+        """The passage each alert row quotes (the title, for a headline) and its article: two
+        reads of the store however many rows."""
+        keys = [(str(row.article_id), int(row.passage_position)) for row in rows]
+        wanted = [key for key in keys if key[1] != TITLE_POSITION]
+        found, heads = await self.reader.quotable(wanted) if wanted else ({}, {})
+        titled = sorted({article_id for article_id, position in keys
+                         if position == TITLE_POSITION})
+        if titled:
+            heads = {**heads, **await self.reader.citations(titled)}
+        out: list[tuple[Passage | None, Article | None]] = []
+        for article_id, position in keys:
+            article = heads.get(article_id)
+            if position != TITLE_POSITION:
+                out.append((found.get((article_id, position)), article))
+            elif article is None or not article.title:
+                out.append((None, article))
+            else:
+                out.append((Passage(f"{article.id}:title", article.id, TITLE_POSITION,
+                                    article.title, 0, len(article.title), article.lang), article))
+        return out
 
     async def _post(self, follow: Follow, row: Any) -> AlertPost:
-        passage, article = await self._passage(row)
+        [(passage, article)] = await self._passages([row])
         also = await self.reader.citations(json.loads(row.also_in))
         mention = json.loads(row.mention) if row.mention else [0, 0]
         return AlertPost(
@@ -257,8 +267,7 @@ class Alerts:
 
     async def _summary(self, follow: Follow, rows: list[Any]) -> AlertPost:
         summary = []
-        for row in rows:
-            passage, article = await self._passage(row)
+        for row, (passage, article) in zip(rows, await self._passages(rows), strict=True):
             if passage is None or article is None:
                 continue
             quote = " ".join(passage.text[a:b] for a, b in json.loads(row.sentences))

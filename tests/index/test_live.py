@@ -95,6 +95,27 @@ async def test_a_statement_is_queued_once_and_claimed_once(live) -> None:
     assert await library.alerts.due(NOW, per_hour=5) == []
 
 
+async def test_alerts_beyond_the_hourly_limit_come_as_one_summary(live) -> None:
+    """With room for one post an hour, one article's statement is posted and the other two
+    arrive together in one summary, each with its own article and the quoted sentence."""
+    library, site = live
+    await library.alerts.follow(GUILD, CHANNEL, "Microsoft", None, NOW)
+    topics = {"a": "cooperate with the regulators", "b": "appeal the fine",
+              "c": "open a data centre"}
+    for name, topic in topics.items():
+        site.serve(f"/{name}.html", PAGE.format(title=f"Story {name}",
+                                                sentence=f"Microsoft said it would {topic}."))
+    site.serve("/feed.xml", rss(*((n, site.url(f"/{n}.html")) for n in topics)))
+    await library.feeds.add(GUILD, site.url("/feed.xml"), NOW)
+    await library.jobs.tick(NOW)
+    post, summary = await library.alerts.due(NOW, per_hour=1)
+    assert post.passage is not None and summary.summary
+    quoted = [post.passage.text] + [quote for _article, quote in summary.summary]
+    assert sorted(t for t in topics.values() if any(t in q for q in quoted)) == sorted(
+        topics.values())
+    assert len({article.id for article, _q in summary.summary}) == 2  # the feed's titles: a, b, c
+
+
 async def test_a_job_runs_when_due_or_woken_and_a_lease_keeps_it_to_one_process(live) -> None:
     """``tick`` runs what is due on the schedule clock and what was woken; a job with a lease
     runs in one of two processes sharing the store."""
