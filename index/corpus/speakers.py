@@ -94,11 +94,10 @@ class Speakers:
         name = resolve(typed, counts, aliases)
         if not counts.get(name):  # only another name of theirs: the one their statements use
             others = [resolve(other, counts, aliases) for other in names[1:]]
-            name = max(others, key=lambda n: counts.get(n, 0), default=name) if any(
-                counts.get(n) for n in others) else name
-        every = entity_names(name, aliases)
-        return Entity(typed, name, tuple(dict.fromkeys([name, *every, *names])),
-                      NameMatcher(name, aliases))
+            if any(counts.get(n) for n in others):
+                name = max(others, key=lambda n: counts.get(n, 0))
+        matcher = NameMatcher(name, aliases)
+        return Entity(typed, name, tuple(dict.fromkeys([name, *matcher.names, *names])), matcher)
 
     async def statements(
         self, entity: Entity, scope: Scope, *, since: str | None = None,

@@ -332,7 +332,7 @@ class NameMatcher:
 
     def __init__(self, wanted: str, aliases: Mapping[str, set[str]] | None = None) -> None:
         self.wanted = wanted
-        names = entity_names(wanted, aliases)
+        self.names = names = entity_names(wanted, aliases)  # wanted first, then its aliases
         keys = [name_key(strip_titles(n)) for n in names]
         typed = wanted.strip()
         if typed.isalpha() and typed.islower() and len(typed) <= 5:
@@ -355,11 +355,8 @@ class NameMatcher:
         key = name_key(speaker)
         if not key:
             return False
-        for wanted in self._keys:
-            extra_offices = {w for w in key if w in self._offices} - set(wanted)
-            if not extra_offices and meets(wanted, key):
-                return True
-        return False
+        offices = {w for w in key if w in self._offices}  # "spokesman": also in the wanted name
+        return any(offices.issubset(wanted) and meets(wanted, key) for wanted in self._keys)
 
 
 def speaker_matches(
