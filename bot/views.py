@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import report
-from bot.render import NO_MENTIONS, Page, render_context
+from bot.render import NO_MENTIONS, Page, render_context, render_notice
 from index import SHARED_SCOPE, Scope, run_cpu
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ __all__ = [
     "PagedView",
     "context_label",
     "make_view",
+    "send_notice",
     "send_pages",
     "view_kwargs",
 ]
@@ -180,6 +181,18 @@ def make_view(
 def view_kwargs(view: PagedView | None) -> dict[str, Any]:
     """``{"view": view}`` or nothing: discord.py's send methods reject ``view=None``."""
     return {} if view is None else {"view": view}
+
+
+async def send_notice(interaction: discord.Interaction, markdown: str) -> None:
+    """A short private reply (Markdown, no pings): the follow-up of a deferred interaction,
+    else its response."""
+    content = render_notice(markdown, markdown=True).content
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(
+            content, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
 
 async def send_pages(

@@ -23,7 +23,8 @@ from discord.ext import commands
 
 from bot.cogs.sources import article_choice_name
 from bot.errors import NotOwner
-from bot.render import NO_MENTIONS, escape, render_ingest, render_notice
+from bot.render import escape, render_ingest
+from bot.views import send_notice
 from index import IngestReport, Scope, guild_collection
 
 if TYPE_CHECKING:
@@ -52,11 +53,6 @@ def is_owner() -> Callable[[T], T]:
     return app_commands.check(predicate)
 
 
-async def _private(interaction: discord.Interaction, markdown: str) -> None:
-    page = render_notice(markdown, markdown=True)
-    await interaction.followup.send(page.content, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
 class AdminCog(commands.Cog):
     """Adding articles and publishing commands."""
 
@@ -80,11 +76,11 @@ class AdminCog(commands.Cog):
         """Add articles from an attached file or a link (needs Manage Server)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
         if file is None and not url:
-            await _private(interaction, "Attach a file or give a `url` to ingest.")
+            await send_notice(interaction, "Attach a file or give a `url` to ingest.")
             return
         limit = self.bot.settings.max_upload_bytes
         if file is not None and file.size > limit:
-            await _private(
+            await send_notice(
                 interaction, f"That file is {file.size:,} bytes; the limit is {limit:,} bytes."
             )
             return
@@ -116,7 +112,7 @@ class AdminCog(commands.Cog):
             article.strip(), guild_collection(interaction.guild_id)
         )
         title = escape(removed.title or "Untitled article")
-        await _private(interaction, f"Removed **{title}** (`{removed.id}`).")
+        await send_notice(interaction, f"Removed **{title}** (`{removed.id}`).")
 
     @remove.autocomplete("article")
     async def _remove_autocomplete(
@@ -153,4 +149,4 @@ class AdminCog(commands.Cog):
             tree.clear_commands(guild=guild)
             synced = await tree.sync(guild=guild)
             where = "in this server (its copies removed)"
-        await _private(interaction, f"Synced {len(synced)} commands {where}.")
+        await send_notice(interaction, f"Synced {len(synced)} commands {where}.")

@@ -13,7 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render import NO_MENTIONS, escape, render_notice, truncate
+from bot.render import escape, truncate
+from bot.views import send_notice
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -43,10 +44,7 @@ class AliasesCog(commands.GroupCog, group_name="alias"):
         verb = "no longer counts as" if removed else "now also means"
         text = (f"In this server, **{escape(truncate(alias, 100))}** {verb} "
                 f"**{escape(truncate(name, 100))}**.")
-        await interaction.response.send_message(
-            render_notice(text, markdown=True).content, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await send_notice(interaction, text)
 
     @app_commands.command(name="add")
     @app_commands.describe(name="A speaker's name, e.g. World Health Organization",
@@ -84,7 +82,4 @@ class AliasesCog(commands.GroupCog, group_name="alias"):
                  for n, others in sorted(aliases.items())
                  if not wanted or wanted in n.casefold()][:LIST_LIMIT]
         text = "\n".join(lines) or "No aliases here yet."
-        await interaction.followup.send(
-            render_notice(text, markdown=True).content, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await send_notice(interaction, text)

@@ -14,18 +14,14 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from bot.render import NO_MENTIONS, escape, render_feeds, render_notice, truncate
+from bot.render import NO_MENTIONS, escape, render_feeds, truncate
+from bot.views import send_notice
 from index import DEFAULT_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
 
 __all__ = ["FeedsCog"]
-
-
-async def _private(interaction: discord.Interaction, markdown: str) -> None:
-    page = render_notice(markdown, markdown=True)
-    await interaction.followup.send(page.content, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 @app_commands.guild_only()
@@ -55,7 +51,7 @@ class FeedsCog(commands.GroupCog, group_name="feed"):
             added_by=interaction.user.id,
         )
         name = escape(feed.title or feed.url)
-        await _private(interaction, f"Added feed **{name}** (`{feed.id}`), polled every "
+        await send_notice(interaction, f"Added feed **{name}** (`{feed.id}`), polled every "
                                     f"{feed.interval_minutes} minutes, starting now.")
         self.bot.library.jobs.wake("feeds")  # the new feed is due now
 
@@ -81,11 +77,8 @@ class FeedsCog(commands.GroupCog, group_name="feed"):
             )
             return
         removed = await self.bot.library.feeds.remove(interaction.guild_id, int(feed))
-        await interaction.response.send_message(
-            render_notice(f"Stopped polling **{escape(removed.title or removed.url)}**.",
-                          markdown=True).content,
-            ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )
+        await send_notice(interaction,
+                          f"Stopped polling **{escape(removed.title or removed.url)}**.")
 
     @remove.autocomplete("feed")
     async def _feed_autocomplete(

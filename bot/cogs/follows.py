@@ -29,9 +29,9 @@ from bot.render import (
     render_alert,
     render_follow,
     render_follows,
-    render_notice,
     truncate,
 )
+from bot.views import send_notice
 from index import AlertPost, AlertsQueued
 
 if TYPE_CHECKING:
@@ -104,11 +104,7 @@ class FollowsCog(commands.Cog):
         follow = await alerts.follow(
             interaction.guild_id, target, who, about, discord.utils.utcnow(), interaction.user.id
         )
-        text = render_follow(follow, await alerts.describe(follow))
-        await interaction.followup.send(
-            render_notice(text, markdown=True).content, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await send_notice(interaction, render_follow(follow, await alerts.describe(follow)))
 
     @app_commands.command(name="following")
     @app_commands.guild_only()
@@ -132,10 +128,7 @@ class FollowsCog(commands.Cog):
             )
             return
         removed = await self.bot.library.alerts.unfollow(interaction.guild_id, int(follow))
-        await interaction.response.send_message(
-            render_notice(f"No longer following **{escape(removed.who)}**.", markdown=True).content,
-            ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )
+        await send_notice(interaction, f"No longer following **{escape(removed.who)}**.")
 
     @unfollow.autocomplete("follow")
     async def _follow_autocomplete(

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render import NO_MENTIONS, render_notice
+from bot.views import send_notice
 
 if TYPE_CHECKING:
     from bot.client import StorybotBot
@@ -60,12 +60,7 @@ class ServerCog(commands.Cog):
         )
         role = await library.servers.follow_role(interaction.guild_id)
         who = f"Manage Server and <@&{role}>" if role else "Manage Server"
-        page = render_notice(
-            f"Questions here search {searched}. Following needs {who}.", markdown=True
-        )
-        await interaction.response.send_message(
-            page.content, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await send_notice(interaction, f"Questions here search {searched}. Following needs {who}.")
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
