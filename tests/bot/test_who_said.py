@@ -10,6 +10,7 @@ import pytest
 
 from bot.harness import perform
 from bot.settings import Settings
+from tests.bot.outcomes import alert_posts
 
 ARTICLES = [
     {"url": "https://wire.example/tariffs", "lang": "en", "source": "Wire",
@@ -41,10 +42,6 @@ def settings():
 def upload(records: list[dict]) -> tuple[str, bytes]:
     lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
     return "news.jsonl", lines.encode()
-
-
-def alert_posts(*outcomes) -> list[dict]:
-    return [m for o in outcomes for m in o.posted if m["embeds"] and "said:" in m["content"]]
 
 
 async def test_one_alert_per_article_names_the_real_speaker(session) -> None:
