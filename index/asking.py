@@ -106,7 +106,7 @@ class Asker:
     ) -> tuple[dict[tuple[str, int], list[Statement]], str | None]:
         """For "what did X say?": X's statements, by passage, among the candidates' articles
         and the newest of the scope's; and who X resolved to."""
-        if not question.wants_statements or not question.speaker_text:
+        if not question.speaker_text:
             return {}, None
         entity = await self.speakers.resolve(question.speaker_text, scope, scope.guild_id)
         said: dict[tuple[str, int], list[Statement]] = {}

@@ -37,8 +37,12 @@ class Question:
     lang: str  # language of the question: "en", "id", "hi", … ("hi" also when romanised)
     lists: str  # which word lists describe it: a language code or "hi-latn"
     words: tuple[Word, ...]  # words worth searching, question words and reporting verbs removed
-    wants_statements: bool = False
-    speaker: tuple[Word, ...] = field(default=())
+    speaker: tuple[Word, ...] = field(default=())  # X of "what did X say?"
+
+    @property
+    def wants_statements(self) -> bool:
+        """Whether it asks what someone said ("what did X say?", "apa kata X")."""
+        return bool(self.speaker)
 
     @property
     def speaker_text(self) -> str | None:
@@ -117,7 +121,6 @@ def parse_question(text: str, *, lang: str | None = None) -> Question:
         lang=qlang,
         lists=lists,
         words=tuple(content),
-        wants_statements=bool(speaker),
         speaker=speaker,
     )
 
