@@ -11,14 +11,12 @@ one speaker) counts for each. What comes out is the list the set's scorer reads:
 
 from __future__ import annotations
 
-import gzip
-import json
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index.evaluate import jsonl_records
 from index.library import Library
 from index.models import ArticleDraft, guild_collection
 
@@ -26,14 +24,6 @@ __all__ = ["play_alerts"]
 
 GUILD, CHANNEL = 1, 2
 _NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    opener: Any = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def _corpus_file(folder: Path, corpus: str) -> Path:
@@ -47,11 +37,11 @@ def _corpus_file(folder: Path, corpus: str) -> Path:
 def _drafts(folder: Path) -> list[ArticleDraft]:
     """The set's articles, from the news corpora they belong to, as drafts named by their id."""
     wanted: dict[str, set[str]] = {}
-    for row in _records(folder / "articles.jsonl"):
+    for row in jsonl_records(folder / "articles.jsonl"):
         wanted.setdefault(row["corpus"], set()).add(row["article_id"])
     drafts = []
     for corpus, ids in sorted(wanted.items()):
-        for record in _records(_corpus_file(folder, corpus)):
+        for record in jsonl_records(_corpus_file(folder, corpus)):
             if record.get("id") in ids:
                 drafts.append(ArticleDraft(
                     text=record["text"], origin=record["id"], title=record.get("title"),
@@ -65,7 +55,7 @@ async def play_alerts(
     folder: Path, *, engine: str = "tantivy", engine_options: dict[str, Any] | None = None
 ) -> list[dict[str, str]]:
     """Play the labelled set in ``folder`` through the alert path; returns the posts."""
-    follows = list(_records(folder / "follows.jsonl"))
+    follows = list(jsonl_records(folder / "follows.jsonl"))
     with tempfile.TemporaryDirectory(prefix="storybot-alerts-") as tmp:
         library = await Library.open(tmp, engine=engine, sample=False, semantic=False,
                                      engine_options=engine_options)

@@ -34,7 +34,7 @@ from index.search.answer import Ranking
 from index.search.engines import discard, throwaway_options
 from index.semantic.embedder import passage_text
 
-__all__ = ["METRICS", "evaluate", "metrics_for"]
+__all__ = ["METRICS", "evaluate", "jsonl_records", "metrics_for"]
 
 METRICS = ("R@1", "R@5", "R@20", "MRR@10", "nDCG@10")
 _DEPTH = 20
@@ -46,7 +46,8 @@ def _open_jsonl(path: Path) -> IO[str]:
     return path.open(encoding="utf-8")
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
+def jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a JSONL file (gzipped when it ends in .gz); a bad line is named."""
     with _open_jsonl(path) as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
@@ -100,7 +101,7 @@ async def evaluate(
     ranking = dataclasses.replace(ranking or Ranking(), duplicate_overlap=float("inf"))
     drafts = (
         ArticleDraft(text=r["text"], origin=str(r["id"]), lang=r.get("lang"), title=r.get("title"))
-        for r in _records(_passages_file(folder))
+        for r in jsonl_records(_passages_file(folder))
         if isinstance(r.get("text"), str) and r["text"].strip()
     )
     totals = dict.fromkeys(METRICS, 0.0)
@@ -119,7 +120,7 @@ async def evaluate(
             by_article: dict[str, list[str]] = {}
             for passage_id, article_id in ids.items():
                 by_article.setdefault(article_id, []).append(passage_id)
-            for record in _records(queries):
+            for record in jsonl_records(queries):
                 if limit is not None and n >= limit:
                     break
                 ranked: list[str] = []
@@ -163,7 +164,7 @@ async def _seed(embedding: Embedding, folder: Path, vectors: Path | None) -> Non
         return
     matrix = np.load(path)
     texts = [passage_text(r.get("title"), str(r.get("text") or "").strip())
-             for r in _records(_passages_file(folder))]
+             for r in jsonl_records(_passages_file(folder))]
     if len(texts) != len(matrix):
         raise ValueError(f"{path} has {len(matrix)} rows for {len(texts)} passages")
     await embedding.seed(texts, matrix.astype(np.float32))

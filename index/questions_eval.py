@@ -10,13 +10,11 @@ questions are seen apart from the easy ones.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from index.evaluate import jsonl_records
 from index.library import Library
 from index.search.answer import Ranking
 
@@ -37,13 +35,6 @@ class QuestionResult:
     top: tuple[str, ...] = field(default=())  # the first quotes, for reading misses
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _flat(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
@@ -53,7 +44,7 @@ async def ask_questions(
 ) -> list[QuestionResult]:
     """Ask every question of ``path``; the result of each."""
     results = []
-    for record in _records(path):
+    for record in jsonl_records(path):
         answer = await library.ask(record["question"], k=max(k, 10), ranking=ranking)
         texts = [_flat(q.text) for q in answer.quotes]
         kind = str(record.get("kind", ""))
