@@ -95,6 +95,7 @@ BUTTON_LABEL_LIMIT = 80
 
 QUOTES_PER_PAGE = 5  # one Context button per quote: a full action row
 QUOTE_LIMIT = 900  # longest single quote before the page-wide budget shrinks it further
+CITE_LIMIT = 280  # a timeline entry's outlet · date · language · also-in line, before its link
 QUESTION_LIMIT = 300  # how much of the question is echoed back
 CONTEXT_SIDE_LIMIT = 1500  # surrounding text each side of a quote in the context view
 ARTICLE_PAGE_LIMIT = EMBED_DESCRIPTION_LIMIT - 596  # passages per /article page, with slack
@@ -619,11 +620,12 @@ def render_timeline(timeline: Timeline, per_page: int = TIMELINE_PER_PAGE) -> li
                 others = ", ".join(_one_line(a.source or a.domain or a.title or a.id)
                                    for a in said.also_in[:5])
                 cite += f" · also in {escape(others)}"
+            cite = truncate(cite, CITE_LIMIT)  # cut before it becomes a link, never inside one
             url = _safe_url(said.article.url, LINK_URL_LIMIT)
             if url:
                 cite = f"[{cite}]({url})" if len(url) < 300 else cite
                 links.append((truncate(f"Open: {outlet}", BUTTON_LABEL_LIMIT), url))
-            blocks.append(f"> {quote}\n{truncate(cite, 600)}")
+            blocks.append(f"> {quote}\n{cite}")
         embed = discord.Embed(
             title=truncate(f"What {_one_line(timeline.name)} said", EMBED_TITLE_LIMIT),
             description=truncate("\n\n".join(blocks), EMBED_DESCRIPTION_LIMIT),

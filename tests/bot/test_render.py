@@ -33,6 +33,7 @@ from bot.render import (
     render_ingest,
     render_notice,
     render_sources,
+    render_timeline,
     truncate,
 )
 from index.models import (
@@ -42,7 +43,9 @@ from index.models import (
     IngestReport,
     Passage,
     Quote,
+    Said,
     SourceSummary,
+    Timeline,
 )
 
 HOSTILE = [
@@ -340,3 +343,18 @@ def test_malformed_urls_are_dropped_not_raised(url: str) -> None:
     page = render_answer(Answer("q", (quote(url=url, link=url),), False))
     assert_page_fits(page)
     assert page.embeds[0].url is None and page.links == ()
+
+
+def test_a_timeline_entry_with_many_long_outlets_keeps_its_link_whole() -> None:
+    """The "also in" line of a quote carried by outlets with long names is cut before it is
+    wrapped as a link, so the link's address is never cut."""
+    url = "https://news.example/" + "a" * 250
+
+    def article(n: int) -> Article:
+        return Article(f"a{n}", "t", "An Outlet With A Very Long Name Indeed " * 3, url, "en",
+                       "2026-01-05", "", "", "h")
+
+    said = Said("Donald Trump", "It was a great deal.", (0, 0), article(0), 0, "en",
+                also_in=tuple(article(n) for n in range(1, 6)))
+    [page] = render_timeline(Timeline("Trump", "Donald Trump", (said,)))
+    assert page.embeds and f"]({url})" in (page.embeds[0].description or "")
